@@ -1,0 +1,120 @@
+//! `build`: discover → parse → render → emit, the whole pipeline for one project.
+
+use std::path::Path;
+
+use crate::diag::{Diagnostic, Severity};
+use crate::emit::{self, EmitReport};
+use crate::model::{Block, Guide};
+use crate::project::{self, Compiled, Project, ProjectError};
+use crate::render::{self, OutputFile};
+
+#[derive(Debug)]
+pub struct BuildResult {
+    pub project: Project,
+    pub compiled: Vec<Compiled>,
+    pub report: EmitReport,
+    pub summary: Summary,
+}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub guides: usize,
+    pub per_locale: Vec<(String, usize)>,
+    pub steps: usize,
+    pub notes: usize,
+    pub tables: usize,
+    pub warnings: usize,
+    pub errors: usize,
+}
+
+#[derive(Debug)]
+pub enum BuildError {
+    Project(ProjectError),
+    Write { path: std::path::PathBuf, err: std::io::Error },
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BuildError::Project(e) => e.fmt(f),
+            BuildError::Write { path, err } => write!(f, "cannot write {}: {err}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// All output files of a project, rendered in memory.
+pub fn render_all(compiled: &[Compiled]) -> Vec<OutputFile> {
+    let mut files = render::json::outputs(compiled);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+pub fn build(src: &Path, out: &Path) -> Result<BuildResult, BuildError> {
+    let project = project::discover(src).map_err(BuildError::Project)?;
+    let compiled = project::compile_all(&project);
+    let files = render_all(&compiled);
+    let report = emit::write_tree(out, &files).map_err(|err| BuildError::Write { path: out.to_path_buf(), err })?;
+    let summary = summarize(&project, &compiled);
+    Ok(BuildResult { project, compiled, report, summary })
+}
+
+pub fn summarize(project: &Project, compiled: &[Compiled]) -> Summary {
+    let mut s = Summary::default();
+    for locale in &project.config.locales {
+        let n = compiled.iter().filter(|c| &c.file.locale == locale && c.guide.is_some()).count();
+        s.per_locale.push((locale.clone(), n));
+    }
+    for c in compiled {
+        for d in &c.diagnostics {
+            match d.severity {
+                Severity::Warning => s.warnings += 1,
+                Severity::Error => s.errors += 1,
+            }
+        }
+        let Some(guide) = &c.guide else { continue };
+        s.guides += 1;
+        let (notes, tables) = count_blocks(guide);
+        s.steps += guide.steps().len();
+        s.notes += notes;
+        s.tables += tables;
+    }
+    s
+}
+
+/// Notes and tables anywhere in a guide.
+pub fn count_blocks(guide: &Guide) -> (usize, usize) {
+    let mut counts = (0, 0);
+    for section in &guide.sections {
+        walk(&section.blocks, &mut |b| match b {
+            Block::Note(_) => counts.0 += 1,
+            Block::Table(_) => counts.1 += 1,
+            _ => {}
+        });
+    }
+    counts
+}
+
+/// Visit every block at every depth (the parser bounds the depth).
+pub fn walk(blocks: &[Block], f: &mut dyn FnMut(&Block)) {
+    for block in blocks {
+        f(block);
+        match block {
+            Block::Procedure(p) => p.steps.iter().for_each(|s| walk(&s.body, f)),
+            Block::Choices { items, .. } | Block::List { items, .. } => items.iter().for_each(|i| walk(&i.blocks, f)),
+            Block::Note(n) => walk(&n.blocks, f),
+            Block::Result { content, .. } | Block::Quote { blocks: content, .. } => walk(content, f),
+            Block::Table(t) => {
+                for cell in t.rows.iter().flat_map(|r| r.cells[r.inherited as usize..].iter()).chain(&t.header) {
+                    walk(&cell.blocks, f)
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+pub fn all_diagnostics(compiled: &[Compiled]) -> impl Iterator<Item = &Diagnostic> {
+    compiled.iter().flat_map(|c| c.diagnostics.iter())
+}

@@ -1,0 +1,55 @@
+use std::path::PathBuf;
+
+use preflight::build;
+
+use super::CmdResult;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Source folder: `preflight.toml` and one folder per locale.
+    #[arg(long, default_value_os_t = super::default_src())]
+    src: PathBuf,
+    /// Output folder (created; only files preflight wrote are ever replaced).
+    #[arg(long, default_value = "generated")]
+    out: PathBuf,
+    /// Worker threads for parsing (default: one per core). Output does not depend on it.
+    #[arg(long, short = 'j')]
+    jobs: Option<usize>,
+}
+
+pub fn run(args: Args) -> CmdResult {
+    if let Some(n) = args.jobs {
+        rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global()?;
+    }
+    let result = build::build(&args.src, &args.out)?;
+    for d in build::all_diagnostics(&result.compiled) {
+        eprintln!("{d}");
+    }
+    for stray in &result.project.stray {
+        eprintln!(
+            "{}: warning: not in a locale folder ({}); not built",
+            stray,
+            result.project.config.locales.join(", ")
+        );
+    }
+    let s = &result.summary;
+    let locales: Vec<String> = s.per_locale.iter().map(|(l, n)| format!("{n} {l}")).collect();
+    println!(
+        "built {} guides ({}): {} steps, {} notes, {} tables; {} warnings, {} errors",
+        s.guides,
+        locales.join(", "),
+        s.steps,
+        s.notes,
+        s.tables,
+        s.warnings,
+        s.errors
+    );
+    println!(
+        "wrote {} files to {} ({} unchanged, {} removed)",
+        result.report.written,
+        args.out.display(),
+        result.report.unchanged,
+        result.report.removed
+    );
+    Ok(if s.errors > 0 { 2 } else { 0 })
+}

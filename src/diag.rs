@@ -1,0 +1,49 @@
+//! Diagnostics: what preflight tells a writer about their input.
+//!
+//! Parsing never fails; it returns a model plus diagnostics. Only the CLI prints them.
+
+use std::fmt;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::model::Span;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Worth knowing; the output is still what a reader sees.
+    Warning,
+    /// The input could not be read as intended (invalid UTF-8, unreadable file, bad config).
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Stable code, e.g. `parse::unterminated-row`.
+    pub code: String,
+    pub file: String,
+    pub span: Span,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn warning(code: &str, file: &str, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic { severity: Severity::Warning, code: code.into(), file: file.into(), span, message: message.into() }
+    }
+
+    pub fn error(code: &str, file: &str, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic { severity: Severity::Error, code: code.into(), file: file.into(), span, message: message.into() }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        write!(f, "{}:{}:{}: {sev}[{}]: {}", self.file, self.span.line, self.span.column, self.code, self.message)
+    }
+}

@@ -1,0 +1,19 @@
+//! preflight: compile bilingual (en-US / zh-CN) preparation guides into checklists.
+//!
+//! The pipeline, one module per stage: [`project`] discovers sources →
+//! [`parse`] reads Markdown into the [`model`] → [`render`] turns models into output
+//! files → [`emit`] writes them atomically. See ARCHITECTURE.md.
+
+pub mod build;
+pub mod diag;
+pub mod emit;
+pub mod keys;
+pub mod model;
+pub mod parse;
+pub mod project;
+pub mod render;
+pub mod source;
+
+pub use diag::{Diagnostic, Severity};
+pub use model::Guide;
+pub use source::Source;

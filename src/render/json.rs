@@ -1,0 +1,65 @@
+//! The JSON form of the model and its JSON Schema.
+
+use serde::Serialize;
+
+use super::OutputFile;
+use crate::model::Guide;
+use crate::project::Compiled;
+
+/// Pretty JSON with a trailing newline: stable, diff-friendly.
+pub fn to_json<T: Serialize>(value: &T) -> String {
+    let mut s = serde_json::to_string_pretty(value).expect("model types serialize infallibly");
+    s.push('\n');
+    s
+}
+
+pub fn guide_schema() -> String {
+    let mut schema = schemars::schema_for!(Guide);
+    schema.insert("$id".into(), "https://preflight.invalid/schema/guide.schema.json".into());
+    to_json(&schema)
+}
+
+/// Where the JSON of a guide goes: `guides/<locale>/<rel>.json`.
+pub fn guide_path(locale: &str, rel: &str) -> String {
+    let rel = rel.strip_suffix(".md").unwrap_or(rel);
+    format!("guides/{locale}/{rel}.json")
+}
+
+#[derive(Serialize)]
+struct Index<'a> {
+    schema_version: u32,
+    guides: Vec<IndexEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct IndexEntry<'a> {
+    id: &'a str,
+    locale: &'a str,
+    source: &'a str,
+    json: String,
+    title: &'a str,
+    steps: usize,
+}
+
+/// The JSON files of a build: one per guide, an index and the schema.
+pub fn outputs(compiled: &[Compiled]) -> Vec<OutputFile> {
+    let mut files = Vec::new();
+    let mut guides = Vec::new();
+    for c in compiled {
+        let Some(guide) = &c.guide else { continue };
+        let path = guide_path(&c.file.locale, &c.file.rel);
+        files.push(OutputFile { path: path.clone(), bytes: to_json(guide).into_bytes() });
+        guides.push(IndexEntry {
+            id: &guide.id,
+            locale: &guide.locale,
+            source: &guide.file,
+            json: path,
+            title: &guide.title_text,
+            steps: guide.steps().len(),
+        });
+    }
+    let index = Index { schema_version: crate::model::SCHEMA_VERSION, guides };
+    files.push(OutputFile { path: "index.json".into(), bytes: to_json(&index).into_bytes() });
+    files.push(OutputFile { path: "schema/guide.schema.json".into(), bytes: guide_schema().into_bytes() });
+    files
+}

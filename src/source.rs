@@ -1,0 +1,138 @@
+//! Source text: decoding bytes into the text every later stage reads, and turning byte
+//! offsets back into line:column.
+//!
+//! Invariant: decoding never changes the number of lines, so a line number computed on
+//! the decoded text is the line number in the file as an editor shows it. Line breaks
+//! are LF, CRLF or a bare CR (each one break); a UTF-8 BOM is dropped.
+
+use std::fmt;
+
+use crate::model::Span;
+
+/// A decoded source file.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Path as shown in diagnostics, relative to the source root where there is one.
+    pub path: String,
+    /// The text with line breaks normalised to `\n` and the BOM removed.
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+/// Why a file could not be read as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    pub line: u32,
+    pub column: u32,
+    pub byte_offset: usize,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "invalid UTF-8 at line {}, column {} (byte offset {}): the file must be UTF-8",
+            self.line, self.column, self.byte_offset
+        )
+    }
+}
+
+impl Source {
+    pub fn new(path: impl Into<String>, text: &str) -> Source {
+        let text = normalize_newlines(text.strip_prefix('\u{feff}').unwrap_or(text));
+        let line_starts = line_starts(&text);
+        Source { path: path.into(), text, line_starts }
+    }
+
+    /// Decode raw bytes; invalid UTF-8 is an error that names the first bad position.
+    pub fn decode(path: impl Into<String>, bytes: &[u8]) -> Result<Source, DecodeError> {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Ok(Source::new(path, text)),
+            Err(err) => {
+                let good = &bytes[..err.valid_up_to()];
+                // Safe: `valid_up_to` marks the end of the valid prefix.
+                let prefix = std::str::from_utf8(good).unwrap_or_default();
+                let prefix = normalize_newlines(prefix);
+                let line = prefix.matches('\n').count() as u32 + 1;
+                let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
+                Err(DecodeError { line, column, byte_offset: err.valid_up_to() })
+            }
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset into `text`.
+    pub fn line_col(&self, offset: usize) -> (u32, u32) {
+        let offset = offset.min(self.text.len());
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line];
+        let col = self.text.get(start..offset).map_or(offset - start, |s| s.chars().count());
+        (line as u32 + 1, col as u32 + 1)
+    }
+
+    pub fn span(&self, range: std::ops::Range<usize>) -> Span {
+        let (line, column) = self.line_col(range.start);
+        let (end_line, end_column) = self.line_col(range.end.max(range.start));
+        Span { line, column, end_line, end_column }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// Byte offset where 0-based line `i` starts.
+    pub fn line_start(&self, i: usize) -> usize {
+        self.line_starts.get(i).copied().unwrap_or(self.text.len())
+    }
+}
+
+fn normalize_newlines(text: &str) -> String {
+    if !text.contains('\r') {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' {
+            if chars.peek() == Some(&'\n') {
+                chars.next();
+            }
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    let mut starts = vec![0];
+    starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    starts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crlf_bare_cr_and_bom_keep_line_numbers() {
+        let s = Source::new("x.md", "\u{feff}a\r\nb\rc\nd");
+        assert_eq!(s.text, "a\nb\nc\nd");
+        assert_eq!(s.line_col(s.text.find('d').unwrap()), (4, 1));
+    }
+
+    #[test]
+    fn columns_count_characters() {
+        let s = Source::new("x.md", "说明：x");
+        assert_eq!(s.line_col(s.text.find('x').unwrap()), (1, 4));
+    }
+
+    #[test]
+    fn invalid_utf8_names_the_position() {
+        let err = Source::decode("x.md", b"ok\r\nab\xffc").unwrap_err();
+        assert_eq!((err.line, err.column, err.byte_offset), (2, 3, 6));
+    }
+}
