@@ -133,7 +133,8 @@ fn is_name(tok: &str, has_digit: bool) -> bool {
     let bytes = tok.as_bytes();
     let camel = bytes.windows(2).any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
     let upper = bytes.iter().filter(|b| b.is_ascii_uppercase()).count();
-    let acronym = upper >= 2 && bytes.iter().all(|b| !b.is_ascii_lowercase());
+    // `OK` is a button label: zh pages say 确定.
+    let acronym = upper >= 2 && bytes.iter().all(|b| !b.is_ascii_lowercase()) && tok != "OK";
     let snake = tok.contains('_') || tok.contains(':') || tok.contains('$');
     let region = ["cn-", "ap-", "us-", "eu-", "me-"].iter().any(|p| tok.starts_with(p)) && tok.len() > 5;
     camel || acronym || snake || region || (has_digit && tok.len() > 1 && !is_ordinal(tok))

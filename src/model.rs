@@ -432,6 +432,7 @@ fn push_plain(inlines: &[Inline], out: &mut String) {
             }
             Inline::Link { content, .. } => push_plain(content, out),
             Inline::Image { alt, .. } => out.push_str(alt),
+            Inline::Html { html } if html.to_ascii_lowercase().starts_with("<br") => out.push(' '),
             Inline::Html { .. } => {}
             Inline::SoftBreak | Inline::HardBreak => out.push(' '),
         }

@@ -195,11 +195,7 @@ pub fn compile_file(file: &SourceFile) -> Compiled {
             let guide = Guide { file: display, ..guide };
             Compiled { file: file.clone(), guide: Some(guide), diagnostics }
         }
-        Err(err) => {
-            let span = Span { line: err.line, column: err.column, end_line: err.line, end_column: err.column };
-            let diag = Diagnostic::error("input::invalid-utf8", &display, span, err.to_string());
-            Compiled { file: file.clone(), guide: None, diagnostics: vec![diag] }
-        }
+        Err(err) => Compiled { file: file.clone(), guide: None, diagnostics: vec![err.to_diagnostic(&display)] },
     }
 }
 

@@ -37,6 +37,14 @@ impl fmt::Display for DecodeError {
     }
 }
 
+impl DecodeError {
+    pub fn to_diagnostic(&self, path: &str) -> crate::diag::Diagnostic {
+        let (line, column) = (self.line, self.column);
+        let span = Span { line, column, end_line: line, end_column: column };
+        crate::diag::Diagnostic::error("input::invalid-utf8", path, span, self.to_string())
+    }
+}
+
 impl Source {
     pub fn new(path: impl Into<String>, text: &str) -> Source {
         let text = normalize_newlines(text.strip_prefix('\u{feff}').unwrap_or(text));

@@ -20,7 +20,7 @@ use crate::model::{
 
 pub(crate) fn parse_blocks(ctx: &mut Ctx, frag: &Fragment, depth: usize) -> Vec<Block> {
     let regions = tables::find_tables(&frag.text);
-    let masked = tables::mask(&frag.text, &regions);
+    let masked = quote_spaced_links(&tables::mask(&frag.text, &regions));
     let masked_starts = super::line_starts(&masked);
     let mut walker = Walker {
         ctx,
@@ -185,7 +185,12 @@ impl Walker<'_, '_, '_> {
             Event::Start(tag) => self.start(tag, range),
             Event::End(tag) => self.end(tag, range),
             Event::Text(t) => {
-                let text = t.replace('\u{a0}', " ");
+                // U+00A0 reads as a space; zero-width characters do not read at all.
+                let text: String = t
+                    .chars()
+                    .filter(|c| !matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}'))
+                    .map(|c| if c == '\u{a0}' { ' ' } else { c })
+                    .collect();
                 self.push_inline(Inline::Text { text }, &range)
             }
             Event::Code(c) => self.push_inline(Inline::Code { code: c.to_string() }, &range),
@@ -839,4 +844,60 @@ fn escape_unknown_tags(text: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// The dialect writes root-relative links with unencoded spaces
+/// (`](/intl.en-US/User Guide/Create an instance.md)`), which CommonMark does not read
+/// as links. Wrap such destinations in `<…>`, which it does. Columns after the link on
+/// that line shift by two; lines do not move.
+fn quote_spaced_links(text: &str) -> String {
+    if !text.contains("](") {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut in_fence = false;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            in_fence = !in_fence;
+        }
+        if in_fence || !line.contains("](") {
+            out.push_str(line);
+            continue;
+        }
+        let mut rest = line;
+        while let Some(i) = rest.find("](") {
+            out.push_str(&rest[..i + 2]);
+            rest = &rest[i + 2..];
+            let Some(close) = dest_end(rest) else { continue };
+            let dest = &rest[..close];
+            let needs = dest.contains(' ')
+                && !dest.starts_with('<')
+                && !dest.contains(['<', '>', '"', '\''])
+                && !dest.trim().is_empty();
+            if needs {
+                out.push('<');
+                out.push_str(dest);
+                out.push('>');
+                rest = &rest[close..];
+            }
+        }
+        out.push_str(rest);
+    }
+    out
+}
+
+/// Where a link destination ends: the `)` that balances the opening one.
+fn dest_end(s: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in s.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth == 0 => return Some(i),
+            ')' => depth -= 1,
+            '\n' => return None,
+            _ => {}
+        }
+    }
+    None
 }

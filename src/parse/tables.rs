@@ -151,7 +151,15 @@ pub fn find_tables(text: &str) -> Vec<TableRegion> {
             };
             let end = lines.spans[end_line].1;
             let range = start..end;
-            rows.push(RawRow { cells: split_cells(text, range.clone()), range });
+            let mut cells = split_cells(text, range.clone());
+            if unterminated.is_some() {
+                // The text after the last bar of an unclosed row is its last cell.
+                let last = cells.last().map_or(start + 1, |c| c.end + 1).min(end);
+                if !text[last..end].trim().is_empty() {
+                    cells.push(last..end);
+                }
+            }
+            rows.push(RawRow { cells, range });
             j = end_line + 1;
             if unterminated.is_some() {
                 break;
@@ -174,7 +182,7 @@ fn split_cells(text: &str, row: Range<usize>) -> Vec<Range<usize>> {
     for (i, c) in s.char_indices() {
         if line_start {
             line_start = false;
-            let rest = s[i..].trim_start();
+            let rest = s[i..].trim_start_matches(' ');
             if rest.starts_with("```") || rest.starts_with("~~~") {
                 fence = !fence;
             }
@@ -225,7 +233,7 @@ mod tests {
 
     #[test]
     fn multi_line_rows_end_at_a_trailing_bar() {
-        let text = "|A|B|\n|-|-|\n|x|first\n\n- item\n\n```\na | b\n``` |\n|y|z|\nafter\n";
+        let text = "|A|B|\n|-|-|\n|x|first\n\n- item\n\n```\na | b\n```\n\n |\n|y|z|\nafter\n";
         let tables = find_tables(text);
         assert_eq!(tables.len(), 1);
         let t = &tables[0];
