@@ -173,7 +173,7 @@ mod tests {
         );
         assert_eq!(
             names("eight or more vCPUs, 8 vCPUs in cn-hangzhou (V3.32.0)."),
-            ["Number:8", "Name:V3.32.0", "Name:cn-hangzhou", "Name:vCPUs"]
+            ["Name:V3.32.0", "Name:cn-hangzhou", "Name:vCPUs", "Number:8"]
         );
         assert_eq!(names("Create the 1st bucket in the console."), Vec::<String>::new());
     }
