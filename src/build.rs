@@ -5,7 +5,8 @@ use std::path::Path;
 use crate::diag::{Diagnostic, Severity};
 use crate::emit::{self, EmitReport};
 use crate::model::{Block, Guide};
-use crate::project::{self, Compiled, Project, ProjectError};
+use crate::pairs;
+use crate::project::{self, Compiled, Config, Project, ProjectError};
 use crate::render::{self, OutputFile};
 
 #[derive(Debug)]
@@ -44,8 +45,10 @@ impl std::fmt::Display for BuildError {
 
 impl std::error::Error for BuildError {}
 
-/// All output files of a project, rendered in memory.
-pub fn render_all(compiled: &[Compiled]) -> Vec<OutputFile> {
+/// All output files of a project, rendered in memory. Each stage adds its files here.
+pub fn render_all(config: &Config, compiled: &[Compiled]) -> Vec<OutputFile> {
+    let pairs = pairs::pair_project(config, compiled);
+    let _ = &pairs;
     let mut files = render::json::outputs(compiled);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
@@ -54,7 +57,7 @@ pub fn render_all(compiled: &[Compiled]) -> Vec<OutputFile> {
 pub fn build(src: &Path, out: &Path) -> Result<BuildResult, BuildError> {
     let project = project::discover(src).map_err(BuildError::Project)?;
     let compiled = project::compile_all(&project);
-    let files = render_all(&compiled);
+    let files = render_all(&project.config, &compiled);
     let report = emit::write_tree(out, &files).map_err(|err| BuildError::Write { path: out.to_path_buf(), err })?;
     let summary = summarize(&project, &compiled);
     Ok(BuildResult { project, compiled, report, summary })

@@ -9,6 +9,7 @@ pub mod diag;
 pub mod emit;
 pub mod keys;
 pub mod model;
+pub mod pairs;
 pub mod parse;
 pub mod project;
 pub mod render;
