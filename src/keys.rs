@@ -80,6 +80,11 @@ pub fn image_key(src: &str) -> String {
             break;
         }
     }
+    // Old-style names are a 10-digit upload time followed by the image number
+    // (`1551432741` + `1361`); each language was uploaded at its own time.
+    if stem.len() > 10 && stem.starts_with('1') && stem.bytes().all(|b| b.is_ascii_digit()) {
+        stem = stem[10..].to_string();
+    }
     stem
 }
 
@@ -182,7 +187,8 @@ mod tests {
     fn image_keys_ignore_locale() {
         assert_eq!(image_key("https://x/assets/img/en-US/4076341061/p10452.png"), "p10452");
         assert_eq!(image_key("https://x/assets/img/zh-CN/1/p10452.png"), "p10452");
-        assert_eq!(image_key("http://x/11942/15514327411361_en-US.png"), "15514327411361");
+        assert_eq!(image_key("http://x/11942/15514327411361_en-US.png"), "1361");
+        assert_eq!(image_key("http://x/11942/15520094641361_zh-CN.png"), "1361");
         assert_eq!(image_key("images/37801_zh-CN.png"), "37801");
     }
 

@@ -14,6 +14,7 @@ pub mod parse;
 pub mod project;
 pub mod render;
 pub mod source;
+pub mod sync;
 
 pub use diag::{Diagnostic, Severity};
 pub use model::Guide;

@@ -111,6 +111,11 @@ pub fn load_config(root: &Path) -> Result<Config, ProjectError> {
 
 /// Parse a config text; errors carry 1-based line and column.
 pub fn parse_config(text: &str) -> Result<Config, (u32, u32, String)> {
+    parse_toml(text)
+}
+
+/// Parse any TOML document into `T`; errors carry 1-based line and column.
+pub fn parse_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, (u32, u32, String)> {
     toml::from_str(text).map_err(|err| {
         let (line, column) = err.span().map_or((1, 1), |s| {
             let src = Source::new("", text);

@@ -3,6 +3,7 @@
 mod build;
 mod inspect;
 mod schema;
+mod sync;
 
 use std::path::PathBuf;
 
@@ -24,6 +25,8 @@ enum Command {
     Inspect(inspect::Args),
     /// Print the JSON Schema of the guide model.
     Schema,
+    /// Compare en-US with zh-CN: every pair of the project, one pair, or a list of pairs.
+    Sync(sync::Args),
 }
 
 pub type CmdResult = Result<u8, Box<dyn std::error::Error>>;
@@ -33,6 +36,7 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Build(args) => build::run(args),
         Command::Inspect(args) => inspect::run(args),
         Command::Schema => schema::run(),
+        Command::Sync(args) => sync::run(args),
     }
 }
 

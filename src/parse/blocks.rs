@@ -20,7 +20,7 @@ use crate::model::{
 
 pub(crate) fn parse_blocks(ctx: &mut Ctx, frag: &Fragment, depth: usize) -> Vec<Block> {
     let regions = tables::find_tables(&frag.text);
-    let masked = quote_spaced_links(&tables::mask(&frag.text, &regions));
+    let masked = quote_spaced_links(&normalize_markers(&tables::mask(&frag.text, &regions)));
     let masked_starts = super::line_starts(&masked);
     let mut walker = Walker {
         ctx,
@@ -900,4 +900,38 @@ fn dest_end(s: &str) -> Option<usize> {
         }
     }
     None
+}
+
+/// The dialect nests lists by four spaces, but some pages write `1.   Step` (three
+/// spaces after the marker). CommonMark then puts the item's content one column further
+/// right, and a paragraph indented by the usual four spaces falls out of the item and
+/// becomes code. A reader sees it inside the item, so such markers are rewritten to the
+/// usual `1.  ` / `-   ` width. Columns on that line shift; lines do not move.
+fn normalize_markers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_fence = false;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_start_matches(' ');
+        if body.starts_with("```") || body.starts_with("~~~") {
+            in_fence = !in_fence;
+        }
+        let indent = line.len() - body.len();
+        let marker_len = if body.starts_with(['-', '*', '+']) {
+            1
+        } else {
+            let digits = body.bytes().take_while(u8::is_ascii_digit).count();
+            if digits > 0 && digits <= 9 && body[digits..].starts_with(['.', ')']) { digits + 1 } else { 0 }
+        };
+        let spaces = body[marker_len..].bytes().take_while(|b| *b == b' ').count();
+        let want = 4 - marker_len.min(3);
+        let rest = &body[marker_len + spaces..];
+        if in_fence || marker_len == 0 || spaces <= want || rest.is_empty() || rest.starts_with('\n') {
+            out.push_str(line);
+            continue;
+        }
+        out.push_str(&line[..indent + marker_len]);
+        out.push_str(&" ".repeat(want));
+        out.push_str(rest);
+    }
+    out
 }

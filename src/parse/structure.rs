@@ -351,6 +351,13 @@ fn inline_identifiers(inlines: &[Inline], out: &mut Vec<Identifier>) {
                 inline_identifiers(content, out)
             }
             Inline::Link { key, content, .. } => {
+                // A path into the doc tree is translated; its `#fragment` is not.
+                if key.kind == LinkKind::Path
+                    && let Some((_, frag)) = key.value.split_once('#')
+                    && !frag.is_empty()
+                {
+                    out.push(Identifier { kind: IdentifierKind::Link, value: format!("fragment:{frag}") });
+                }
                 if matches!(key.kind, LinkKind::Url | LinkKind::DocId | LinkKind::Fragment | LinkKind::Mailto) {
                     let kind = match key.kind {
                         LinkKind::Url => "url",

@@ -1,0 +1,691 @@
+//! Comparing two models of one guide, level by level: sections, procedures, steps,
+//! sub-steps; inside an aligned step its notes, tables and language-neutral references.
+
+use std::collections::BTreeSet;
+
+use super::align::{align, jaccard};
+use super::{Comparison, Finding, Location};
+use crate::diag::Severity;
+use crate::model::{
+    Block, Guide, IdentifierKind, Inline, Note, Procedure, Section, Span, Step, Table, collapse_ws, plain_text,
+};
+
+const EN: &str = "en-US";
+const ZH: &str = "zh-CN";
+
+struct Ctx<'g> {
+    en: &'g Guide,
+    zh: &'g Guide,
+    out: Comparison,
+}
+
+pub fn compare(en: &Guide, zh: &Guide) -> Comparison {
+    let mut cx = Ctx { en, zh, out: Comparison::default() };
+    if en.id != zh.id {
+        cx.push(
+            "sync::topic-id-differs",
+            Severity::Warning,
+            format!("topic ids differ: `{}` in {EN}, `{}` in {ZH}", en.id, zh.id),
+            (en.span, en.title_text.clone()),
+            (zh.span, zh.title_text.clone()),
+            None,
+        );
+    }
+    cx.sections();
+    cx.procedures();
+    sort_findings(&mut cx.out.findings);
+    nesting(&mut cx.out, en, zh);
+    cx.out
+}
+
+impl Ctx<'_> {
+    fn loc(&self, guide: &Guide, span: Span, snippet: String) -> Location {
+        Location { file: guide.file.clone(), line: span.line, column: span.column, snippet: clip(&snippet) }
+    }
+
+    fn push(
+        &mut self,
+        code: &str,
+        severity: Severity,
+        message: String,
+        en: (Span, String),
+        zh: (Span, String),
+        step: Option<&str>,
+    ) {
+        let en = Some(self.loc(self.en, en.0, en.1));
+        let zh = Some(self.loc(self.zh, zh.0, zh.1));
+        self.out.findings.push(Finding {
+            code: code.to_string(),
+            severity,
+            message,
+            en,
+            zh,
+            step: step.map(str::to_string),
+        });
+    }
+
+    fn sections(&mut self) {
+        let (a, b) = (&self.en.sections, &self.zh.sections);
+        let pairs = align(a, b, section_sim);
+        let mut last = (self.en.span, self.zh.span);
+        for (i, j) in pairs {
+            match (i.map(|i| &a[i]), j.map(|j| &b[j])) {
+                (Some(x), Some(y)) => {
+                    last = (x.span, y.span);
+                    let (ax, ay) = (
+                        x.heading.as_ref().and_then(|h| h.anchor.clone()),
+                        y.heading.as_ref().and_then(|h| h.anchor.clone()),
+                    );
+                    if let (Some(ax), Some(ay)) = (&ax, &ay)
+                        && ax != ay
+                    {
+                        self.push(
+                            "sync::heading-id-differs",
+                            Severity::Warning,
+                            format!("section ids differ: `#{ax}` in {EN}, `#{ay}` in {ZH}"),
+                            (x.span, heading_text(x)),
+                            (y.span, heading_text(y)),
+                            None,
+                        );
+                    }
+                    self.loose_blocks(&section_blocks(x), &section_blocks(y), (x.span, y.span), None);
+                }
+                (Some(x), None) => {
+                    let near = last.1;
+                    self.push(
+                        "sync::missing-section",
+                        Severity::Error,
+                        format!("section \"{}\" has no {ZH} counterpart", heading_text(x)),
+                        (x.span, heading_text(x)),
+                        (near, String::new()),
+                        None,
+                    );
+                }
+                (None, Some(y)) => {
+                    let near = last.0;
+                    self.push(
+                        "sync::extra-section",
+                        Severity::Error,
+                        format!("section \"{}\" has no {EN} counterpart", heading_text(y)),
+                        (near, String::new()),
+                        (y.span, heading_text(y)),
+                        None,
+                    );
+                }
+                (None, None) => {}
+            }
+        }
+    }
+
+    fn procedures(&mut self) {
+        let a: Vec<&Procedure> = self.en.procedures().collect();
+        let b: Vec<&Procedure> = self.zh.procedures().collect();
+        let sig_a: Vec<Vec<String>> = a.iter().map(|p| procedure_signature(p)).collect();
+        let sig_b: Vec<Vec<String>> = b.iter().map(|p| procedure_signature(p)).collect();
+        let pairs = align(&sig_a, &sig_b, |x, y| jaccard(x, y));
+        let mut last = (self.en.span, self.zh.span);
+        for (i, j) in pairs {
+            match (i.map(|i| a[i]), j.map(|j| b[j])) {
+                (Some(x), Some(y)) => {
+                    last = (x.span, y.span);
+                    self.steps(&x.steps, &y.steps, 1, (x.span, y.span));
+                }
+                (Some(x), None) => {
+                    self.push(
+                        "sync::missing-procedure",
+                        Severity::Error,
+                        format!("a procedure of {} steps has no {ZH} counterpart", x.steps.len()),
+                        (x.span, first_command(x)),
+                        (last.1, String::new()),
+                        x.steps.first().map(|s| s.id.as_str()),
+                    );
+                    self.unmatched_steps(&x.steps, true);
+                }
+                (None, Some(y)) => {
+                    self.push(
+                        "sync::extra-procedure",
+                        Severity::Error,
+                        format!("a procedure of {} steps has no {EN} counterpart", y.steps.len()),
+                        (last.0, String::new()),
+                        (y.span, first_command(y)),
+                        y.steps.first().map(|s| s.id.as_str()),
+                    );
+                    self.unmatched_steps(&y.steps, false);
+                }
+                (None, None) => {}
+            }
+        }
+    }
+
+    fn unmatched_steps(&mut self, steps: &[Step], en: bool) {
+        for step in steps {
+            self.out.steps.push(if en { (Some(step.id.clone()), None) } else { (None, Some(step.id.clone())) });
+            let subs: Vec<Step> = step.substeps().into_iter().cloned().collect();
+            self.unmatched_steps(&subs, en);
+        }
+    }
+
+    fn steps(&mut self, a: &[Step], b: &[Step], depth: usize, parents: (Span, Span)) {
+        let sig_a: Vec<Vec<String>> = a.iter().map(step_signature).collect();
+        let sig_b: Vec<Vec<String>> = b.iter().map(step_signature).collect();
+        let pairs = align(&sig_a, &sig_b, |x, y| jaccard(x, y));
+        let what = if depth == 1 { "step" } else { "sub-step" };
+        let mut last = parents;
+        for (i, j) in pairs {
+            match (i.map(|i| &a[i]), j.map(|j| &b[j])) {
+                (Some(x), Some(y)) => {
+                    last = (x.span, y.span);
+                    self.out.steps.push((Some(x.id.clone()), Some(y.id.clone())));
+                    self.step_pair(x, y);
+                    let (sa, sb) = (x.substeps(), y.substeps());
+                    let sa: Vec<Step> = sa.into_iter().cloned().collect();
+                    let sb: Vec<Step> = sb.into_iter().cloned().collect();
+                    self.steps(&sa, &sb, depth + 1, (x.span, y.span));
+                }
+                (Some(x), None) => {
+                    self.push(
+                        &format!("sync::missing-{}", what.replace('-', "")),
+                        Severity::Error,
+                        format!(
+                            "{what} {} (\"{}\") has no {ZH} counterpart",
+                            number_path(&x.id),
+                            clip(&x.command_text)
+                        ),
+                        (x.span, x.command_text.clone()),
+                        (last.1, String::new()),
+                        Some(&x.id),
+                    );
+                    self.unmatched_steps(std::slice::from_ref(x), true);
+                }
+                (None, Some(y)) => {
+                    self.push(
+                        &format!("sync::extra-{}", what.replace('-', "")),
+                        Severity::Error,
+                        format!(
+                            "{what} {} (\"{}\") has no {EN} counterpart",
+                            number_path(&y.id),
+                            clip(&y.command_text)
+                        ),
+                        (last.0, String::new()),
+                        (y.span, y.command_text.clone()),
+                        Some(&y.id),
+                    );
+                    self.unmatched_steps(std::slice::from_ref(y), false);
+                }
+                (None, None) => {}
+            }
+        }
+    }
+
+    /// Two aligned steps: their own notes, tables and language-neutral references.
+    fn step_pair(&mut self, x: &Step, y: &Step) {
+        self.loose_blocks(&own_blocks(&x.body), &own_blocks(&y.body), (x.span, y.span), Some(&x.id));
+        let (tx, ty) = (word_runs(&step_text(x)), word_runs(&step_text(y)));
+        let kinds = [
+            (IdentifierKind::Name, "sync::identifier-differs", "names"),
+            (IdentifierKind::Number, "sync::number-differs", "numbers"),
+            (IdentifierKind::Link, "sync::link-differs", "links"),
+            (IdentifierKind::Image, "sync::image-differs", "images"),
+            (IdentifierKind::Code, "sync::code-differs", "code blocks"),
+        ];
+        for (kind, code, noun) in kinds {
+            let ids_x = comparable(x, kind);
+            let ids_y = comparable(y, kind);
+            let (only_x, only_y): (Vec<&String>, Vec<&String>) = if kind == IdentifierKind::Name {
+                // A name counts as present when the other side's text holds it at all:
+                // `AccessKey` and `Access Key` are the same name.
+                (ids_x.iter().filter(|v| !holds(&ty, v)).collect(), ids_y.iter().filter(|v| !holds(&tx, v)).collect())
+            } else {
+                (ids_x.difference(&ids_y).collect(), ids_y.difference(&ids_x).collect())
+            };
+            if only_x.is_empty() && only_y.is_empty() {
+                continue;
+            }
+            let list = |v: &[&String]| v.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
+            let mut parts = Vec::new();
+            if !only_x.is_empty() {
+                parts.push(format!("{} only in {EN}", list(&only_x)));
+            }
+            if !only_y.is_empty() {
+                parts.push(format!("{} only in {ZH}", list(&only_y)));
+            }
+            self.push(
+                code,
+                Severity::Warning,
+                format!("step {}: {noun} differ: {}", number_path(&x.id), parts.join("; ")),
+                (x.span, x.command_text.clone()),
+                (y.span, y.command_text.clone()),
+                Some(&x.id),
+            );
+        }
+    }
+
+    /// Notes and tables of a step or section (not of its sub-steps), aligned in order.
+    fn loose_blocks(&mut self, a: &[&Block], b: &[&Block], parents: (Span, Span), step: Option<&str>) {
+        let notes_a: Vec<&Note> =
+            a.iter().filter_map(|b| if let Block::Note(n) = b { Some(n) } else { None }).collect();
+        let notes_b: Vec<&Note> =
+            b.iter().filter_map(|b| if let Block::Note(n) = b { Some(n) } else { None }).collect();
+        let pairs = align(&notes_a, &notes_b, |x, y| {
+            let kind = if x.kind == y.kind { 0.5 } else { 0.0 };
+            kind + 0.5 * jaccard(&note_keys(x), &note_keys(y))
+        });
+        for (i, j) in pairs {
+            match (i.map(|i| notes_a[i]), j.map(|j| notes_b[j])) {
+                (Some(x), Some(y)) if x.kind != y.kind => self.push(
+                    "sync::note-kind-differs",
+                    Severity::Warning,
+                    format!(
+                        "note types differ: {} ({}) in {EN}, {} ({}) in {ZH}",
+                        x.label,
+                        x.kind.as_str(),
+                        y.label,
+                        y.kind.as_str()
+                    ),
+                    (x.span, note_text(x)),
+                    (y.span, note_text(y)),
+                    step,
+                ),
+                (Some(_), Some(_)) | (None, None) => {}
+                (Some(x), None) => self.push(
+                    "sync::missing-note",
+                    Severity::Warning,
+                    format!("{} ({}) has no {ZH} counterpart", x.label, x.kind.as_str()),
+                    (x.span, note_text(x)),
+                    (parents.1, String::new()),
+                    step,
+                ),
+                (None, Some(y)) => self.push(
+                    "sync::extra-note",
+                    Severity::Warning,
+                    format!("{} ({}) has no {EN} counterpart", y.label, y.kind.as_str()),
+                    (parents.0, String::new()),
+                    (y.span, note_text(y)),
+                    step,
+                ),
+            }
+        }
+        let tables_a: Vec<&Table> =
+            a.iter().filter_map(|b| if let Block::Table(t) = b { Some(t) } else { None }).collect();
+        let tables_b: Vec<&Table> =
+            b.iter().filter_map(|b| if let Block::Table(t) = b { Some(t) } else { None }).collect();
+        let pairs = align(&tables_a, &tables_b, |x, y| jaccard(&table_keys(x), &table_keys(y)));
+        for (i, j) in pairs {
+            match (i.map(|i| tables_a[i]), j.map(|j| tables_b[j])) {
+                (Some(x), Some(y)) => self.table_pair(x, y, step),
+                (Some(x), None) => self.push(
+                    "sync::missing-table",
+                    Severity::Error,
+                    format!("a table of {} has no {ZH} counterpart", rows(x.rows.len())),
+                    (x.span, header_text(x)),
+                    (parents.1, String::new()),
+                    step,
+                ),
+                (None, Some(y)) => self.push(
+                    "sync::extra-table",
+                    Severity::Error,
+                    format!("a table of {} has no {EN} counterpart", rows(y.rows.len())),
+                    (parents.0, String::new()),
+                    (y.span, header_text(y)),
+                    step,
+                ),
+                (None, None) => {}
+            }
+        }
+    }
+
+    fn table_pair(&mut self, x: &Table, y: &Table, step: Option<&str>) {
+        let here = |t: &Table| (t.span, header_text(t));
+        if x.header.len() != y.header.len() || x.columns != y.columns {
+            self.push(
+                "sync::table-columns-differ",
+                Severity::Warning,
+                format!("table columns differ: {} in {EN}, {} in {ZH}", x.header.len(), y.header.len()),
+                here(x),
+                here(y),
+                step,
+            );
+        }
+        let names = |t: &Table| -> BTreeSet<String> {
+            t.records.iter().flat_map(|r| r.role.iter().chain(r.policy.iter())).cloned().collect()
+        };
+        let (nx, ny) = (names(x), names(y));
+        // Rows added or dropped together with their role or policy are reported as
+        // records, once.
+        let explained = ny.difference(&nx).count() as i64 - nx.difference(&ny).count() as i64;
+        if x.rows.len() != y.rows.len() && y.rows.len() as i64 - x.rows.len() as i64 != explained {
+            self.push(
+                "sync::table-rows-differ",
+                Severity::Warning,
+                format!("table rows differ: {} in {EN}, {} in {ZH}", x.rows.len(), y.rows.len()),
+                here(x),
+                here(y),
+                step,
+            );
+        }
+        for name in nx.difference(&ny) {
+            let row = x.records.iter().find(|r| r.role.as_ref() == Some(name) || r.policy.as_ref() == Some(name));
+            let span = row.and_then(|r| x.rows.get(r.row as usize)).map_or(x.span, |r| r.span);
+            self.push(
+                "sync::record-missing",
+                Severity::Error,
+                format!("`{name}` is in the {EN} table only"),
+                (span, name.clone()),
+                (y.span, header_text(y)),
+                step,
+            );
+        }
+        for name in ny.difference(&nx) {
+            let row = y.records.iter().find(|r| r.role.as_ref() == Some(name) || r.policy.as_ref() == Some(name));
+            let span = row.and_then(|r| y.rows.get(r.row as usize)).map_or(y.span, |r| r.span);
+            self.push(
+                "sync::record-extra",
+                Severity::Error,
+                format!("`{name}` is in the {ZH} table only"),
+                (x.span, header_text(x)),
+                (span, name.clone()),
+                step,
+            );
+        }
+    }
+}
+
+fn clip(s: &str) -> String {
+    let s = collapse_ws(s);
+    if s.chars().count() > 80 { format!("{}…", s.chars().take(80).collect::<String>()) } else { s }
+}
+
+/// Lower-case ASCII letters and digits only: how a name is looked for in the other side.
+fn squash(s: &str) -> String {
+    s.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
+}
+
+/// Whether a text (as [`word_runs`]) holds a name, singular or plural.
+fn holds(runs: &BTreeSet<String>, name: &str) -> bool {
+    let name = squash(name);
+    let singular = name.strip_suffix('s').filter(|s| s.len() >= 3);
+    runs.contains(&name) || singular.is_some_and(|s| runs.contains(s)) || runs.contains(&format!("{name}s"))
+}
+
+/// Every run of one to three consecutive ASCII words of a text, squashed: a name is
+/// present when it equals one of them, so `AccessKey` matches `Access Key` but
+/// `AliyunEMRDefaultRole` does not match `AliyunEMRDefaultRoleX`.
+fn word_runs(text: &str) -> BTreeSet<String> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_ascii_lowercase())
+        .collect();
+    let mut runs = BTreeSet::new();
+    for i in 0..words.len() {
+        let mut run = String::new();
+        for w in words.iter().skip(i).take(3) {
+            run.push_str(w);
+            runs.insert(run.clone());
+        }
+    }
+    runs
+}
+
+/// `task_x.s1.p1.3.2` → `3.2`.
+fn number_path(id: &str) -> String {
+    let parts: Vec<&str> = id.split('.').collect();
+    let at = parts.iter().position(|p| p.starts_with('p') && p[1..].bytes().all(|b| b.is_ascii_digit()));
+    at.map_or_else(|| id.to_string(), |i| parts[i + 1..].join("."))
+}
+
+fn heading_text(s: &Section) -> String {
+    s.heading.as_ref().map_or_else(String::new, |h| h.text.clone())
+}
+
+fn first_command(p: &Procedure) -> String {
+    p.steps.first().map_or_else(String::new, |s| s.command_text.clone())
+}
+
+fn note_text(n: &Note) -> String {
+    let mut text = format!("{}: ", n.label);
+    for b in &n.blocks {
+        if let Block::Paragraph { content, .. } = b {
+            text.push_str(&plain_text(content));
+            text.push(' ');
+        }
+    }
+    text
+}
+
+fn header_text(t: &Table) -> String {
+    t.header.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join(" | ")
+}
+
+fn section_sim(x: &Section, y: &Section) -> f64 {
+    let anchors = match (
+        x.heading.as_ref().and_then(|h| h.anchor.as_ref()),
+        y.heading.as_ref().and_then(|h| h.anchor.as_ref()),
+    ) {
+        (Some(a), Some(b)) if a == b => 1.0,
+        _ => 0.0,
+    };
+    let level = if x.level == y.level { 0.2 } else { 0.0 };
+    (anchors + level + jaccard(&section_keys(x), &section_keys(y))) / 2.2
+}
+
+fn section_keys(s: &Section) -> Vec<String> {
+    let mut keys = BTreeSet::new();
+    crate::build::walk(&s.blocks, &mut |b| match b {
+        Block::Procedure(p) => {
+            for step in &p.steps {
+                keys.extend(step.identifiers.iter().map(|i| format!("{:?}:{}", i.kind, i.value)));
+            }
+        }
+        Block::Note(n) => {
+            keys.insert(format!("note:{}", n.kind.as_str()));
+        }
+        Block::Table(t) => {
+            keys.extend(table_keys(t));
+        }
+        _ => {}
+    });
+    keys.into_iter().collect()
+}
+
+/// A section's own blocks outside its procedures (lists and quotes opened up).
+fn section_blocks(s: &Section) -> Vec<&Block> {
+    own_blocks(&s.blocks)
+}
+
+/// Blocks of a body that belong to it and not to a sub-procedure.
+fn own_blocks(blocks: &[Block]) -> Vec<&Block> {
+    let mut out = Vec::new();
+    for block in blocks {
+        match block {
+            Block::Procedure(_) => {}
+            Block::Choices { items, .. } | Block::List { items, .. } => {
+                for item in items {
+                    out.extend(own_blocks(&item.blocks));
+                }
+            }
+            Block::Quote { blocks, .. } => out.extend(own_blocks(blocks)),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn note_keys(n: &Note) -> Vec<String> {
+    let mut ids = Vec::new();
+    for b in &n.blocks {
+        if let Block::Paragraph { content, .. } = b {
+            crate::keys::text_identifiers(&plain_text(content), &mut ids);
+        }
+    }
+    let mut keys: Vec<String> = ids.into_iter().map(|i| i.value).collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+fn table_keys(t: &Table) -> Vec<String> {
+    let mut keys: BTreeSet<String> =
+        t.records.iter().flat_map(|r| r.role.iter().chain(r.policy.iter())).cloned().collect();
+    keys.insert(format!("columns:{}", t.header.len()));
+    if let Some(first) = t.rows.first().and_then(|r| r.cells.first()) {
+        keys.insert(format!("first:{}", first.text));
+    }
+    keys.into_iter().collect()
+}
+
+/// The language-neutral face of a step, for alignment.
+fn step_signature(step: &Step) -> Vec<String> {
+    let mut keys: BTreeSet<String> = step
+        .identifiers
+        .iter()
+        .filter(|i| comparable_identifier(i.kind, &i.value))
+        .map(|i| format!("{:?}:{}", i.kind, i.value))
+        .collect();
+    let subs = step.substeps().len();
+    if subs > 0 {
+        keys.insert(format!("substeps:{subs}"));
+    }
+    for b in own_blocks(&step.body) {
+        match b {
+            Block::Note(n) => {
+                keys.insert(format!("note:{}", n.kind.as_str()));
+            }
+            Block::Table(_) => {
+                keys.insert("table".into());
+            }
+            Block::Code(_) => {
+                keys.insert("code".into());
+            }
+            _ => {}
+        }
+    }
+    keys.into_iter().collect()
+}
+
+fn procedure_signature(p: &Procedure) -> Vec<String> {
+    let mut keys: BTreeSet<String> = p.steps.iter().flat_map(step_signature).collect();
+    keys.insert(format!("steps:{}", p.steps.len()));
+    keys.into_iter().collect()
+}
+
+/// Identifiers worth comparing: acronyms (`RAM`, `ID`, `AK`) and short tokens are
+/// rewritten by translators too often to be evidence of drift.
+fn comparable_identifier(kind: IdentifierKind, value: &str) -> bool {
+    match kind {
+        IdentifierKind::Name => {
+            value.len() >= 4 && !(value.len() <= 5 && value.bytes().all(|b| !b.is_ascii_lowercase()))
+        }
+        _ => true,
+    }
+}
+
+fn comparable(step: &Step, kind: IdentifierKind) -> BTreeSet<String> {
+    step.identifiers
+        .iter()
+        .filter(|i| i.kind == kind && comparable_identifier(i.kind, &i.value))
+        .map(|i| i.value.clone())
+        .collect()
+}
+
+/// All text of a step (not its sub-steps): command, paragraphs, code, cells.
+fn step_text(step: &Step) -> String {
+    let mut out = plain_text(&step.command);
+    for b in own_blocks(&step.body) {
+        block_text(b, &mut out);
+    }
+    out
+}
+
+fn block_text(b: &Block, out: &mut String) {
+    out.push(' ');
+    match b {
+        Block::Paragraph { content, .. } => inline_text(content, out),
+        Block::Note(Note { blocks, .. }) | Block::Result { content: blocks, .. } => {
+            own_blocks(blocks).into_iter().for_each(|b| block_text(b, out))
+        }
+        Block::Code(c) => out.push_str(&c.code),
+        Block::Table(t) => {
+            for cell in t.header.iter().chain(t.rows.iter().flat_map(|r| r.cells.iter())) {
+                out.push_str(&cell.text);
+                out.push(' ');
+            }
+        }
+        Block::Heading { heading, .. } => out.push_str(&heading.text),
+        _ => {}
+    }
+}
+
+fn inline_text(inlines: &[Inline], out: &mut String) {
+    out.push_str(&plain_text(inlines));
+    // Link targets count as text too: a name may sit only in a URL on one side.
+    for i in inlines {
+        if let Inline::Link { dest, .. } = i {
+            out.push(' ');
+            out.push_str(dest);
+        }
+    }
+}
+
+/// A step missing at one depth and extra at another, with the same language-neutral
+/// face, is one step that moved: report it once, as `sync::nesting-differs`.
+fn nesting(out: &mut Comparison, en: &Guide, zh: &Guide) {
+    let en_steps = en.steps();
+    let zh_steps = zh.steps();
+    let find = |steps: &[&Step], id: &str| steps.iter().find(|s| s.id == id).map(|s| (*s).clone());
+    let depth = |id: &str| id.split('.').skip_while(|p| !p.starts_with('p')).count() - 1;
+    let mut merged = Vec::new();
+    let missing: Vec<usize> = (0..out.findings.len())
+        .filter(|&i| matches!(out.findings[i].code.as_str(), "sync::missing-step" | "sync::missing-substep"))
+        .collect();
+    let mut used = BTreeSet::new();
+    for i in missing {
+        let Some(x) = out.findings[i].step.as_deref().and_then(|id| find(&en_steps, id)) else { continue };
+        let sig_x = step_signature(&x);
+        let best = (0..out.findings.len())
+            .filter(|&j| !used.contains(&j))
+            .filter(|&j| matches!(out.findings[j].code.as_str(), "sync::extra-step" | "sync::extra-substep"))
+            .filter_map(|j| {
+                let y = out.findings[j].step.as_deref().and_then(|id| find(&zh_steps, id))?;
+                (depth(&x.id) != depth(&y.id)).then(|| (j, jaccard(&sig_x, &step_signature(&y)), y))
+            })
+            .filter(|(_, sim, _)| *sim >= 0.5)
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        if let Some((j, _, y)) = best {
+            used.insert(j);
+            used.insert(i);
+            let en_loc = out.findings[i].en.clone();
+            let zh_loc = out.findings[j].zh.clone();
+            merged.push(Finding {
+                code: "sync::nesting-differs".into(),
+                severity: Severity::Error,
+                message: format!(
+                    "step {} in {EN} is step {} in {ZH}: the same step at another depth",
+                    number_path(&x.id),
+                    number_path(&y.id)
+                ),
+                en: en_loc,
+                zh: zh_loc,
+                step: Some(x.id.clone()),
+            });
+        }
+    }
+    if used.is_empty() {
+        return;
+    }
+    let mut kept: Vec<Finding> =
+        out.findings.drain(..).enumerate().filter(|(i, _)| !used.contains(i)).map(|(_, f)| f).collect();
+    kept.extend(merged);
+    sort_findings(&mut kept);
+    out.findings = kept;
+}
+
+/// In en position order, then zh position, then code: stable across runs.
+fn sort_findings(findings: &mut [Finding]) {
+    let pos = |l: &Option<Location>| l.as_ref().map_or((u32::MAX, u32::MAX), |l| (l.line, l.column));
+    findings.sort_by(|a, b| (pos(&a.en), pos(&a.zh), &a.code).cmp(&(pos(&b.en), pos(&b.zh), &b.code)));
+}
+
+fn rows(n: usize) -> String {
+    if n == 1 { "1 row".to_string() } else { format!("{n} rows") }
+}

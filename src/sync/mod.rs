@@ -1,0 +1,204 @@
+//! Sync: compare the en-US and zh-CN model of one guide and report every drift.
+//!
+//! Only language-neutral content is compared (identifiers, numbers, links, images,
+//! code, structure, note types, table shapes and records); translated prose never is.
+//! Procedures, steps, notes and tables are aligned as sequences ([`align`]), so one
+//! inserted step is one finding, not a cascade.
+//!
+//! Invariant: pure. Findings come out in a stable order (en position, then zh
+//! position), so reports are byte-identical across runs.
+
+pub mod align;
+mod compare;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::diag::Severity;
+use crate::model::Guide;
+use crate::pairs::{GuidePair, PairedBy};
+
+pub use compare::compare;
+
+/// Version of the JSON form of [`SyncReport`].
+pub const SYNC_VERSION: u32 = 1;
+
+/// Every finding code with what it means. "Missing" means present in en-US and absent
+/// from zh-CN; "extra" the other way round.
+pub const CODES: &[(&str, &str)] = &[
+    ("sync::missing-guide", "a guide has no counterpart in the other language"),
+    ("sync::topic-id-differs", "the two titles carry different topic ids"),
+    ("sync::heading-id-differs", "aligned sections carry different `{#id}` anchors"),
+    ("sync::missing-section", "a section of the en-US guide is not in zh-CN"),
+    ("sync::extra-section", "a section of the zh-CN guide is not in en-US"),
+    ("sync::missing-procedure", "a procedure of the en-US guide is not in zh-CN"),
+    ("sync::extra-procedure", "a procedure of the zh-CN guide is not in en-US"),
+    ("sync::missing-step", "a step of the en-US procedure is not in zh-CN"),
+    ("sync::extra-step", "a step of the zh-CN procedure is not in en-US"),
+    ("sync::missing-substep", "a sub-step of the en-US step is not in zh-CN"),
+    ("sync::extra-substep", "a sub-step of the zh-CN step is not in en-US"),
+    ("sync::nesting-differs", "the same step sits at different depths in the two languages"),
+    ("sync::missing-note", "a note of the en-US step or section is not in zh-CN"),
+    ("sync::extra-note", "a note of the zh-CN step or section is not in en-US"),
+    ("sync::note-kind-differs", "aligned notes are of different types (Note vs 警告)"),
+    ("sync::missing-table", "a table of the en-US step or section is not in zh-CN"),
+    ("sync::extra-table", "a table of the zh-CN step or section is not in en-US"),
+    ("sync::table-columns-differ", "aligned tables have different columns"),
+    ("sync::table-rows-differ", "aligned tables have different numbers of rows"),
+    ("sync::record-missing", "a role or policy is in the en-US table only"),
+    ("sync::record-extra", "a role or policy is in the zh-CN table only"),
+    ("sync::identifier-differs", "aligned steps name different roles, policies, users or APIs"),
+    ("sync::number-differs", "aligned steps hold different numbers"),
+    ("sync::link-differs", "aligned steps link to different targets"),
+    ("sync::image-differs", "aligned steps show different images"),
+    ("sync::code-differs", "aligned steps hold different code"),
+];
+
+/// One drift between the two languages of a guide.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Finding {
+    /// Stable code, e.g. `sync::extra-step`.
+    pub code: String,
+    pub severity: Severity,
+    pub message: String,
+    /// Where it is in the en-US file (or where it would be).
+    pub en: Option<Location>,
+    /// Where it is in the zh-CN file (or where it would be).
+    pub zh: Option<Location>,
+    /// The step concerned, by its id on the side that has it.
+    pub step: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Location {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    /// A short excerpt of that side, or empty where the side lacks the item.
+    pub snippet: String,
+}
+
+/// The result of comparing one pair: findings plus which step matched which.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Comparison {
+    pub findings: Vec<Finding>,
+    /// (en step id, zh step id) of every aligned step; one side `None` when unmatched.
+    pub steps: Vec<(Option<String>, Option<String>)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct PairReport {
+    pub guide: String,
+    pub en: Option<String>,
+    pub zh: Option<String>,
+    pub paired_by: String,
+    pub findings: Vec<Finding>,
+}
+
+/// What `preflight sync --format json` prints.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SyncReport {
+    pub sync_version: u32,
+    pub pairs: Vec<PairReport>,
+    pub findings: usize,
+}
+
+/// Sync status of a step, as the build marks it in the JSON model.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct StepSync {
+    pub status: SyncStatus,
+    /// Id of the matching step in the other language.
+    pub counterpart: Option<String>,
+    /// Codes of the findings about this step.
+    pub findings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncStatus {
+    InSync,
+    Drift,
+    /// No counterpart step (or no counterpart guide) in the other language.
+    Unmatched,
+}
+
+pub fn paired_by_name(by: PairedBy) -> &'static str {
+    match by {
+        PairedBy::Config => "config",
+        PairedBy::SamePath => "same-path",
+        PairedBy::TopicId => "topic-id",
+        PairedBy::Unpaired => "unpaired",
+    }
+}
+
+/// Compare every pair; a guide without a counterpart is itself a finding.
+pub fn sync_pairs(pairs: &[GuidePair]) -> (SyncReport, Vec<Comparison>) {
+    let mut reports = Vec::new();
+    let mut comparisons = Vec::new();
+    for pair in pairs {
+        let en = pair.en.and_then(|c| c.guide.as_ref());
+        let zh = pair.zh.and_then(|c| c.guide.as_ref());
+        let comparison = match (en, zh) {
+            (Some(en), Some(zh)) => compare(en, zh),
+            (Some(g), None) | (None, Some(g)) => missing_guide(g, en.is_some()),
+            // Files that could not be read have their own error diagnostics.
+            (None, None) => Comparison::default(),
+        };
+        reports.push(PairReport {
+            guide: en.or(zh).map_or_else(String::new, |g| g.id.clone()),
+            en: pair.en.map(|c| c.file.display()),
+            zh: pair.zh.map(|c| c.file.display()),
+            paired_by: paired_by_name(pair.by).to_string(),
+            findings: comparison.findings.clone(),
+        });
+        comparisons.push(comparison);
+    }
+    let findings = reports.iter().map(|r| r.findings.len()).sum();
+    (SyncReport { sync_version: SYNC_VERSION, pairs: reports, findings }, comparisons)
+}
+
+fn missing_guide(guide: &Guide, is_en: bool) -> Comparison {
+    let here = Some(Location {
+        file: guide.file.clone(),
+        line: guide.span.line,
+        column: guide.span.column,
+        snippet: guide.title_text.clone(),
+    });
+    let (other, en, zh) = if is_en { ("zh-CN", here, None) } else { ("en-US", None, here) };
+    let finding = Finding {
+        code: "sync::missing-guide".into(),
+        severity: Severity::Error,
+        message: format!("guide `{}` has no {other} counterpart", guide.id),
+        en,
+        zh,
+        step: None,
+    };
+    let steps = guide
+        .steps()
+        .iter()
+        .map(|s| if is_en { (Some(s.id.clone()), None) } else { (None, Some(s.id.clone())) })
+        .collect();
+    Comparison { findings: vec![finding], steps }
+}
+
+/// Step statuses of one side of a comparison, keyed by that side's step id.
+pub fn step_statuses(comparison: &Comparison, en_side: bool) -> std::collections::BTreeMap<String, StepSync> {
+    let mut out = std::collections::BTreeMap::new();
+    for (en, zh) in &comparison.steps {
+        let (mine, other) = if en_side { (en, zh) } else { (zh, en) };
+        let Some(id) = mine else { continue };
+        let findings: Vec<String> = comparison
+            .findings
+            .iter()
+            .filter(|f| f.step.as_deref() == Some(id.as_str()) || (other.is_some() && f.step == *other))
+            .map(|f| f.code.clone())
+            .collect();
+        let status = match (other, findings.is_empty()) {
+            (None, _) => SyncStatus::Unmatched,
+            (Some(_), true) => SyncStatus::InSync,
+            (Some(_), false) => SyncStatus::Drift,
+        };
+        out.insert(id.clone(), StepSync { status, counterpart: other.clone(), findings });
+    }
+    out
+}
