@@ -5,9 +5,12 @@ use std::path::Path;
 use crate::diag::{Diagnostic, Severity};
 use crate::emit::{self, EmitReport};
 use crate::model::{Block, Guide};
+use std::collections::BTreeMap;
+
 use crate::pairs;
 use crate::project::{self, Compiled, Config, Project, ProjectError};
 use crate::render::{self, OutputFile};
+use crate::sync::{self, SyncReport};
 
 #[derive(Debug)]
 pub struct BuildResult {
@@ -15,6 +18,7 @@ pub struct BuildResult {
     pub compiled: Vec<Compiled>,
     pub report: EmitReport,
     pub summary: Summary,
+    pub sync: SyncReport,
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -45,22 +49,34 @@ impl std::fmt::Display for BuildError {
 
 impl std::error::Error for BuildError {}
 
-/// All output files of a project, rendered in memory. Each stage adds its files here.
-pub fn render_all(config: &Config, compiled: &[Compiled]) -> Vec<OutputFile> {
+/// All output files of a project, rendered in memory, and the sync report they
+/// include. Each stage adds its files here.
+pub fn render_all(config: &Config, compiled: &[Compiled]) -> (Vec<OutputFile>, SyncReport) {
     let pairs = pairs::pair_project(config, compiled);
-    let _ = &pairs;
-    let mut files = render::json::outputs(compiled);
+    let (sync_report, comparisons) = sync::sync_pairs(&pairs);
+    let mut statuses = BTreeMap::new();
+    for (pair, comparison) in pairs.iter().zip(&comparisons) {
+        for (side, en_side) in [(pair.en, true), (pair.zh, false)] {
+            let Some(c) = side else { continue };
+            for (id, status) in sync::step_statuses(comparison, en_side) {
+                statuses.insert((c.file.display(), id), status);
+            }
+        }
+    }
+    let mut files = render::json::outputs(compiled, &statuses);
+    files.push(OutputFile { path: "sync.json".into(), bytes: render::json::to_json(&sync_report).into_bytes() });
+    files.push(OutputFile { path: "schema/sync.schema.json".into(), bytes: render::sync::sync_schema().into_bytes() });
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    files
+    (files, sync_report)
 }
 
 pub fn build(src: &Path, out: &Path) -> Result<BuildResult, BuildError> {
     let project = project::discover(src).map_err(BuildError::Project)?;
     let compiled = project::compile_all(&project);
-    let files = render_all(&project.config, &compiled);
+    let (files, sync) = render_all(&project.config, &compiled);
     let report = emit::write_tree(out, &files).map_err(|err| BuildError::Write { path: out.to_path_buf(), err })?;
     let summary = summarize(&project, &compiled);
-    Ok(BuildResult { project, compiled, report, summary })
+    Ok(BuildResult { project, compiled, report, summary, sync })
 }
 
 pub fn summarize(project: &Project, compiled: &[Compiled]) -> Summary {

@@ -173,6 +173,29 @@ pub struct Step {
     /// Language-neutral references of this step (not of its sub-steps), sorted.
     pub identifiers: Vec<Identifier>,
     pub span: Span,
+    /// How this step compares with its translation; set by `build`, absent from
+    /// `inspect` (which sees one file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sync: Option<StepSync>,
+}
+
+/// Sync status of a step, as the build marks it in the JSON model.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct StepSync {
+    pub status: SyncStatus,
+    /// Id of the matching step in the other language.
+    pub counterpart: Option<String>,
+    /// Codes of the sync findings about this step.
+    pub findings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncStatus {
+    InSync,
+    Drift,
+    /// No counterpart step (or no counterpart guide) in the other language.
+    Unmatched,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
@@ -364,6 +387,13 @@ impl Guide {
         out
     }
 
+    /// Visit every step at every depth, mutably, in document order.
+    pub fn for_each_step_mut(&mut self, f: &mut dyn FnMut(&mut Step)) {
+        for section in &mut self.sections {
+            steps_mut(&mut section.blocks, f);
+        }
+    }
+
     pub fn procedures(&self) -> impl Iterator<Item = &Procedure> {
         self.sections.iter().flat_map(|s| {
             s.blocks.iter().filter_map(|b| match b {
@@ -388,6 +418,25 @@ fn direct_substeps<'a>(blocks: &'a [Block], out: &mut Vec<&'a Step>) {
         match block {
             Block::Procedure(p) => out.extend(p.steps.iter()),
             Block::Choices { items, .. } => items.iter().for_each(|i| direct_substeps(&i.blocks, out)),
+            _ => {}
+        }
+    }
+}
+
+fn steps_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Step)) {
+    for block in blocks {
+        match block {
+            Block::Procedure(p) => {
+                for step in &mut p.steps {
+                    f(step);
+                    steps_mut(&mut step.body, f);
+                }
+            }
+            Block::Choices { items, .. } | Block::List { items, .. } => {
+                items.iter_mut().for_each(|i| steps_mut(&mut i.blocks, f))
+            }
+            Block::Note(n) => steps_mut(&mut n.blocks, f),
+            Block::Quote { blocks, .. } | Block::Result { content: blocks, .. } => steps_mut(blocks, f),
             _ => {}
         }
     }

@@ -51,5 +51,15 @@ pub fn run(args: Args) -> CmdResult {
         result.report.unchanged,
         result.report.removed
     );
-    Ok(if s.errors > 0 { 2 } else { 0 })
+    println!("{}", preflight::render::sync::summary(&result.sync));
+    if result.sync.findings > 0 {
+        println!("run `preflight sync --src {}` to see each drift", args.src.display());
+    }
+    Ok(if s.errors > 0 {
+        2
+    } else if result.sync.findings > 0 {
+        1
+    } else {
+        0
+    })
 }

@@ -172,6 +172,7 @@ fn heading_step(section: Section, number: u32) -> Step {
         body: section.blocks,
         identifiers: Vec::new(),
         span: section.span,
+        sync: None,
     }
 }
 
@@ -239,7 +240,16 @@ fn list_procedure(items: Vec<ListItem>, span: Span, start: Option<u64>, prefix: 
             let body = read_step_body(blocks, &id);
             let identifiers = step_identifiers(&command, &body);
             let number = u32::try_from(first.saturating_add(i as u64)).unwrap_or(u32::MAX);
-            Step { id, number, command_text: plain_text(&command), command, body, identifiers, span: item.span }
+            Step {
+                id,
+                number,
+                command_text: plain_text(&command),
+                command,
+                body,
+                identifiers,
+                span: item.span,
+                sync: None,
+            }
         })
         .collect();
     Procedure { style: ProcedureStyle::List, steps, span }

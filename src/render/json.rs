@@ -1,9 +1,11 @@
 //! The JSON form of the model and its JSON Schema.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use super::OutputFile;
-use crate::model::Guide;
+use crate::model::{Guide, StepSync};
 use crate::project::Compiled;
 
 /// Pretty JSON with a trailing newline: stable, diff-friendly.
@@ -41,14 +43,23 @@ struct IndexEntry<'a> {
     steps: usize,
 }
 
-/// The JSON files of a build: one per guide, an index and the schema.
-pub fn outputs(compiled: &[Compiled]) -> Vec<OutputFile> {
+/// Sync status of each step, keyed by (source file as shown, step id).
+pub type StepStatuses = BTreeMap<(String, String), StepSync>;
+
+/// The JSON files of a build: one per guide (each step marked with its sync status),
+/// an index and the schema.
+pub fn outputs(compiled: &[Compiled], statuses: &StepStatuses) -> Vec<OutputFile> {
     let mut files = Vec::new();
     let mut guides = Vec::new();
     for c in compiled {
         let Some(guide) = &c.guide else { continue };
         let path = guide_path(&c.file.locale, &c.file.rel);
-        files.push(OutputFile { path: path.clone(), bytes: to_json(guide).into_bytes() });
+        let mut marked = guide.clone();
+        let file = c.file.display();
+        marked.for_each_step_mut(&mut |step| {
+            step.sync = statuses.get(&(file.clone(), step.id.clone())).cloned();
+        });
+        files.push(OutputFile { path: path.clone(), bytes: to_json(&marked).into_bytes() });
         guides.push(IndexEntry {
             id: &guide.id,
             locale: &guide.locale,

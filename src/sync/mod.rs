@@ -103,24 +103,7 @@ pub struct SyncReport {
     pub findings: usize,
 }
 
-/// Sync status of a step, as the build marks it in the JSON model.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct StepSync {
-    pub status: SyncStatus,
-    /// Id of the matching step in the other language.
-    pub counterpart: Option<String>,
-    /// Codes of the findings about this step.
-    pub findings: Vec<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SyncStatus {
-    InSync,
-    Drift,
-    /// No counterpart step (or no counterpart guide) in the other language.
-    Unmatched,
-}
+pub use crate::model::{StepSync, SyncStatus};
 
 pub fn paired_by_name(by: PairedBy) -> &'static str {
     match by {
