@@ -3,7 +3,8 @@
 //! `cargo bench --bench corpus [-- CORPUS_DIR]` (default `../shared/corpus`). Prints
 //! files/s and MB/s for: pulldown-cmark parse + `push_html` (the floor), preflight
 //! parse to the model, and parse + JSON render, each single-threaded; then the whole
-//! build pipeline (read, parse, render) on all cores. Median of several rounds.
+//! build pipeline (read, parse, render) on all cores; then sync over every pair of
+//! `pairs.toml`. Median of several rounds.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -66,6 +67,28 @@ fn main() {
             .collect();
         std::hint::black_box(out);
     });
+    // Sync: every pair of pairs.toml, on models parsed beforehand.
+    let list: toml::Table =
+        toml::from_str(&std::fs::read_to_string(dir.join("pairs.toml")).unwrap_or_default()).unwrap_or_default();
+    let pairs: Vec<(String, String)> = list
+        .get("pair")
+        .and_then(|p| p.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|p| Some((p.get("en")?.as_str()?.to_string(), p.get("zh")?.as_str()?.to_string())))
+                .collect()
+        })
+        .unwrap_or_default();
+    let parse = |rel: &str| {
+        let bytes = std::fs::read(dir.join(rel)).unwrap();
+        preflight::parse::parse_guide(&Source::decode(rel, &bytes).unwrap(), "und").0
+    };
+    let models: Vec<_> = pairs.iter().map(|(en, zh)| (parse(en), parse(zh))).collect();
+    let sync = measure(|| {
+        for (en, zh) in &models {
+            std::hint::black_box(preflight::sync::compare(en, zh));
+        }
+    });
     let report = |name: &str, d: Duration| {
         let s = d.as_secs_f64();
         println!(
@@ -80,6 +103,14 @@ fn main() {
     report("preflight parse → model (1 thread)", model);
     report("preflight parse → model → JSON (1 thread)", with_json);
     report(&format!("preflight parse → JSON ({} threads)", rayon::current_num_threads()), parallel);
+    let s = sync.as_secs_f64();
+    println!(
+        "{:<44} {:>8.1} ms {:>9.0} pairs/s   ({} pairs, models parsed beforehand)",
+        "preflight sync (1 thread)",
+        s * 1e3,
+        models.len() as f64 / s,
+        models.len()
+    );
 }
 
 fn measure(mut f: impl FnMut()) -> Duration {

@@ -12,6 +12,8 @@ use preflight::project::guess_locale;
 use preflight::{Severity, Source};
 use serde::Deserialize;
 
+mod seeds;
+
 fn corpus_dir() -> PathBuf {
     let dir = std::env::var_os("PREFLIGHT_CORPUS")
         .map(PathBuf::from)
