@@ -12,6 +12,7 @@ use preflight::project::guess_locale;
 use preflight::{Severity, Source};
 use serde::Deserialize;
 
+mod drift;
 mod seeds;
 
 fn corpus_dir() -> PathBuf {
