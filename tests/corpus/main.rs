@@ -13,6 +13,7 @@ use preflight::{Severity, Source};
 use serde::Deserialize;
 
 mod drift;
+mod mutation;
 mod seeds;
 
 fn corpus_dir() -> PathBuf {
