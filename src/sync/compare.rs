@@ -7,7 +7,8 @@ use super::align::{align, jaccard};
 use super::{Comparison, Finding, Location};
 use crate::diag::Severity;
 use crate::model::{
-    Block, Guide, IdentifierKind, Inline, Note, Procedure, Section, Span, Step, Table, collapse_ws, plain_text,
+    Block, Guide, IdSource, IdentifierKind, Inline, Note, Procedure, Section, Span, Step, Table, collapse_ws,
+    plain_text,
 };
 
 const EN: &str = "en-US";
@@ -16,12 +17,17 @@ const ZH: &str = "zh-CN";
 struct Ctx<'g> {
     en: &'g Guide,
     zh: &'g Guide,
+    /// Characters of zh-CN step text per character of en-US step text, over the guide.
+    ratio: f64,
     out: Comparison,
 }
 
 pub fn compare(en: &Guide, zh: &Guide) -> Comparison {
-    let mut cx = Ctx { en, zh, out: Comparison::default() };
-    if en.id != zh.id {
+    let mut cx = Ctx { en, zh, ratio: length_ratio(en, zh), out: Comparison::default() };
+    // An id derived from the file path says nothing when the two files are paired by
+    // name or by a pair list (translated file names): only written ids can differ.
+    let written = en.id_source == IdSource::Heading && zh.id_source == IdSource::Heading;
+    if written && en.id != zh.id {
         cx.push(
             "sync::topic-id-differs",
             Severity::Warning,
@@ -166,9 +172,12 @@ impl Ctx<'_> {
     }
 
     fn steps(&mut self, a: &[Step], b: &[Step], depth: usize, parents: (Span, Span)) {
-        let sig_a: Vec<Vec<String>> = a.iter().map(step_signature).collect();
-        let sig_b: Vec<Vec<String>> = b.iter().map(step_signature).collect();
-        let pairs = align(&sig_a, &sig_b, |x, y| jaccard(x, y));
+        let face_a: Vec<(Vec<String>, Shape)> = a.iter().map(|s| (step_signature(s), Shape::of(s))).collect();
+        let face_b: Vec<(Vec<String>, Shape)> = b.iter().map(|s| (step_signature(s), Shape::of(s))).collect();
+        let ratio = self.ratio;
+        let pairs = align(&face_a, &face_b, |x, y| {
+            (1.0 - SHAPE_WEIGHT) * jaccard(&x.0, &y.0) + SHAPE_WEIGHT * x.1.sim(&y.1, ratio)
+        });
         let what = if depth == 1 { "step" } else { "sub-step" };
         let mut last = parents;
         for (i, j) in pairs {
@@ -532,6 +541,72 @@ fn table_keys(t: &Table) -> Vec<String> {
         keys.insert(format!("first:{}", first.text));
     }
     keys.into_iter().collect()
+}
+
+/// How much the shape of two steps weighs in their similarity, against their keys.
+const SHAPE_WEIGHT: f64 = 0.3;
+
+/// The shape of a step's own text: how long it is and how many UI labels (bold runs)
+/// it names. A translation keeps both roughly (length scaled by the guide's zh/en
+/// ratio, as in Gale–Church sentence alignment), so when two steps have no
+/// language-neutral keys, the shape still tells "Click OK." from a long instruction.
+#[derive(Debug, Clone, Copy)]
+struct Shape {
+    chars: f64,
+    labels: usize,
+}
+
+impl Shape {
+    fn of(step: &Step) -> Shape {
+        let mut labels = strong_runs(&step.command);
+        for b in own_blocks(&step.body) {
+            if let Block::Paragraph { content, .. } = b {
+                labels += strong_runs(content);
+            }
+        }
+        Shape { chars: prose_chars(step) as f64, labels }
+    }
+
+    /// 1 for the same shape, towards 0 the more they differ. `self` is en-US.
+    fn sim(&self, zh: &Shape, ratio: f64) -> f64 {
+        // A few characters of slack so that very short steps do not look different.
+        let (a, b) = (self.chars * ratio + 8.0, zh.chars + 8.0);
+        let length = a.min(b) / a.max(b);
+        let (x, y) = (self.labels as f64 + 1.0, zh.labels as f64 + 1.0);
+        let labels = x.min(y) / x.max(y);
+        0.5 * length + 0.5 * labels
+    }
+}
+
+fn strong_runs(inlines: &[Inline]) -> usize {
+    inlines
+        .iter()
+        .map(|i| match i {
+            Inline::Strong { .. } => 1,
+            Inline::Emphasis { content } | Inline::Strikethrough { content } | Inline::Link { content, .. } => {
+                strong_runs(content)
+            }
+            _ => 0,
+        })
+        .sum()
+}
+
+/// Characters of a step's own prose (command and paragraphs), without link targets or code.
+fn prose_chars(step: &Step) -> usize {
+    let mut n = plain_text(&step.command).chars().count();
+    for b in own_blocks(&step.body) {
+        if let Block::Paragraph { content, .. } = b {
+            n += plain_text(content).chars().count();
+        }
+    }
+    n
+}
+
+/// zh-CN characters per en-US character over all steps of the two guides.
+fn length_ratio(en: &Guide, zh: &Guide) -> f64 {
+    let total = |g: &Guide| g.steps().iter().map(|s| prose_chars(s)).sum::<usize>() as f64;
+    let (e, z) = (total(en), total(zh));
+    if e < 1.0 || z < 1.0 { 1.0 } else { z / e }
 }
 
 /// The language-neutral face of a step, for alignment.
