@@ -79,7 +79,10 @@ impl Fragment {
         while pos <= range.end {
             let line_end = self.text[pos..range.end].find('\n').map_or(range.end, |i| pos + i);
             let mut start = pos;
-            if !first {
+            if first {
+                // `|    -   item` opens a list in the cell, not indented code.
+                start += self.text[pos..line_end].bytes().take_while(|b| *b == b' ' || *b == b'\t').count();
+            } else {
                 let spaces = self.text[pos..line_end].bytes().take(indent).take_while(|b| *b == b' ').count();
                 start += spaces;
                 text.push('\n');
