@@ -7,8 +7,8 @@ use super::align::{align, jaccard};
 use super::{Comparison, Finding, Location};
 use crate::diag::Severity;
 use crate::model::{
-    Block, Guide, IdSource, IdentifierKind, Inline, Note, Procedure, Section, Span, Step, Table, collapse_ws,
-    plain_text,
+    Block, CodeBlock, Guide, IdSource, IdentifierKind, Inline, LinkKind, Note, Procedure, Section, Span, Step, Table,
+    collapse_ws, plain_text,
 };
 
 const EN: &str = "en-US";
@@ -95,6 +95,7 @@ impl Ctx<'_> {
                         );
                     }
                     self.loose_blocks(&section_blocks(x), &section_blocks(y), (x.span, y.span), None);
+                    self.section_refs(x, y);
                 }
                 (Some(x), None) => {
                     let near = last.1;
@@ -267,6 +268,85 @@ impl Ctx<'_> {
                 Some(&x.id),
             );
         }
+    }
+
+    /// Links, images and code of two aligned sections outside their procedures (whose
+    /// steps are compared one by one): the prose of concept and reference pages.
+    fn section_refs(&mut self, x: &Section, y: &Section) {
+        let (rx, ry) = (section_refs(x), section_refs(y));
+        self.section_code(x, y);
+        let kinds = [
+            (IdentifierKind::Link, "sync::link-differs", "links"),
+            (IdentifierKind::Image, "sync::image-differs", "images"),
+        ];
+        for (kind, code, noun) in kinds {
+            let only = |a: &BTreeSet<(IdentifierKind, String)>, b: &BTreeSet<(IdentifierKind, String)>| {
+                a.difference(b).filter(|k| k.0 == kind).map(|k| format!("`{}`", k.1)).collect::<Vec<_>>()
+            };
+            let (only_x, only_y) = (only(&rx, &ry), only(&ry, &rx));
+            if only_x.is_empty() && only_y.is_empty() {
+                continue;
+            }
+            let mut parts = Vec::new();
+            if !only_x.is_empty() {
+                parts.push(format!("{} only in {EN}", only_x.join(", ")));
+            }
+            if !only_y.is_empty() {
+                parts.push(format!("{} only in {ZH}", only_y.join(", ")));
+            }
+            let name =
+                if x.heading.is_some() { format!("section \"{}\"", clip(&heading_text(x))) } else { "lead".into() };
+            self.push(
+                code,
+                Severity::Warning,
+                format!("{name}: {noun} differ: {}", parts.join("; ")),
+                (x.span, heading_text(x)),
+                (y.span, heading_text(y)),
+                None,
+            );
+        }
+    }
+
+    /// Code blocks of two aligned sections outside their procedures. Sample code is often
+    /// translated in its comments, so blocks match by their ASCII words, not their hash:
+    /// only a block with no similar counterpart is drift.
+    fn section_code(&mut self, x: &Section, y: &Section) {
+        let (cx, cy) = (section_code(x), section_code(y));
+        // A block with Chinese in it is translated (comments, or prose indented into a
+        // code block): its words say nothing, any counterpart will do.
+        let sim = |a: &(&CodeBlock, Vec<String>), b: &(&CodeBlock, Vec<String>)| {
+            if has_cjk(&a.0.code) || has_cjk(&b.0.code) { 0.6 } else { jaccard(&a.1, &b.1) }
+        };
+        let pairs = align(&cx, &cy, sim);
+        let (mut only_x, mut only_y) = (Vec::new(), Vec::new());
+        for (i, j) in pairs {
+            match (i.map(|i| &cx[i]), j.map(|j| &cy[j])) {
+                (Some(a), Some(b)) if sim(a, b) >= 0.5 => {}
+                (a, b) => {
+                    only_x.extend(a.map(|a| format!("`{}` (line {})", a.0.key, a.0.span.line)));
+                    only_y.extend(b.map(|b| format!("`{}` (line {})", b.0.key, b.0.span.line)));
+                }
+            }
+        }
+        if only_x.is_empty() && only_y.is_empty() {
+            return;
+        }
+        let mut parts = Vec::new();
+        if !only_x.is_empty() {
+            parts.push(format!("{} only in {EN}", only_x.join(", ")));
+        }
+        if !only_y.is_empty() {
+            parts.push(format!("{} only in {ZH}", only_y.join(", ")));
+        }
+        let name = if x.heading.is_some() { format!("section \"{}\"", clip(&heading_text(x))) } else { "lead".into() };
+        self.push(
+            "sync::code-differs",
+            Severity::Warning,
+            format!("{name}: code blocks differ: {}", parts.join("; ")),
+            (x.span, heading_text(x)),
+            (y.span, heading_text(y)),
+            None,
+        );
     }
 
     /// Notes and tables of a step or section (not of its sub-steps), aligned in order.
@@ -495,6 +575,80 @@ fn section_keys(s: &Section) -> Vec<String> {
         _ => {}
     });
     keys.into_iter().collect()
+}
+
+/// Link, image and code keys of a section outside its procedures, as steps key them.
+fn section_refs(s: &Section) -> BTreeSet<(IdentifierKind, String)> {
+    fn inlines(content: &[Inline], out: &mut BTreeSet<(IdentifierKind, String)>) {
+        for i in content {
+            match i {
+                Inline::Link { key, content, .. } => {
+                    let value = match key.kind {
+                        LinkKind::Url => Some(format!("url:{}", key.value)),
+                        LinkKind::DocId => Some(format!("doc:{}", key.value)),
+                        LinkKind::Fragment => Some(format!("fragment:{}", key.value)),
+                        LinkKind::Mailto => Some(format!("mailto:{}", key.value)),
+                        LinkKind::Path => key.value.split_once('#').map(|(_, f)| format!("fragment:{f}")),
+                        LinkKind::Empty => None,
+                    };
+                    out.extend(value.filter(|v| !v.ends_with(':')).map(|v| (IdentifierKind::Link, v)));
+                    inlines(content, out);
+                }
+                Inline::Image { key, .. } => {
+                    out.insert((IdentifierKind::Image, key.clone()));
+                }
+                Inline::Strong { content } | Inline::Emphasis { content } | Inline::Strikethrough { content } => {
+                    inlines(content, out)
+                }
+                _ => {}
+            }
+        }
+    }
+    fn blocks(bs: &[Block], out: &mut BTreeSet<(IdentifierKind, String)>) {
+        for b in bs {
+            match b {
+                Block::Paragraph { content, .. } => inlines(content, out),
+                Block::Heading { heading, .. } => inlines(&heading.content, out),
+                Block::Note(n) => blocks(&n.blocks, out),
+                Block::Result { content, .. } | Block::Quote { blocks: content, .. } => blocks(content, out),
+                Block::Choices { items, .. } | Block::List { items, .. } => {
+                    items.iter().for_each(|i| blocks(&i.blocks, out))
+                }
+                Block::Table(t) => {
+                    for cell in
+                        t.header.iter().chain(t.rows.iter().flat_map(|r| r.cells[r.inherited as usize..].iter()))
+                    {
+                        blocks(&cell.blocks, out);
+                    }
+                }
+                Block::Procedure(_) | Block::Code(_) | Block::Html { .. } | Block::Rule { .. } => {}
+            }
+        }
+    }
+    let mut out = BTreeSet::new();
+    blocks(&s.blocks, &mut out);
+    out
+}
+
+fn has_cjk(s: &str) -> bool {
+    s.chars().any(|c| ('\u{3000}'..='\u{9fff}').contains(&c) || ('\u{ff00}'..='\u{ffef}').contains(&c))
+}
+
+/// Code blocks of a section outside its procedures, each with its ASCII words (sorted).
+fn section_code(s: &Section) -> Vec<(&CodeBlock, Vec<String>)> {
+    let mut out = Vec::new();
+    for b in own_blocks(&s.blocks) {
+        if let Block::Code(c) = b {
+            let words: BTreeSet<String> = c
+                .code
+                .split(|ch: char| !ch.is_ascii_alphanumeric() && ch != '_')
+                .filter(|w| w.len() >= 2)
+                .map(str::to_string)
+                .collect();
+            out.push((c, words.into_iter().collect()));
+        }
+    }
+    out
 }
 
 /// A section's own blocks outside its procedures (lists and quotes opened up).

@@ -49,9 +49,9 @@ pub const CODES: &[(&str, &str)] = &[
     ("sync::record-extra", "a role or policy is in the zh-CN table only"),
     ("sync::identifier-differs", "aligned steps name different roles, policies, users or APIs"),
     ("sync::number-differs", "aligned steps hold different numbers"),
-    ("sync::link-differs", "aligned steps link to different targets"),
-    ("sync::image-differs", "aligned steps show different images"),
-    ("sync::code-differs", "aligned steps hold different code"),
+    ("sync::link-differs", "aligned steps (or the prose of aligned sections) link to different targets"),
+    ("sync::image-differs", "aligned steps (or the prose of aligned sections) show different images"),
+    ("sync::code-differs", "aligned steps (or the prose of aligned sections) hold different code"),
 ];
 
 /// One drift between the two languages of a guide.
