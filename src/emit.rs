@@ -67,7 +67,8 @@ fn check_relative(path: &str) -> io::Result<()> {
     }
 }
 
-fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+/// Write a file through a temporary file and a rename in the same folder.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
     }

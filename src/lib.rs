@@ -8,6 +8,7 @@ pub mod build;
 pub mod diag;
 pub mod emit;
 pub mod keys;
+pub mod matching;
 pub mod model;
 pub mod pairs;
 pub mod parse;

@@ -2,6 +2,7 @@
 
 mod build;
 mod inspect;
+mod pair;
 mod schema;
 mod sync;
 
@@ -27,6 +28,8 @@ enum Command {
     Schema,
     /// Compare en-US with zh-CN: every pair of the project, one pair, or a list of pairs.
     Sync(sync::Args),
+    /// Propose en-US/zh-CN pairs for two trees whose file names differ.
+    Pair(pair::Args),
 }
 
 pub type CmdResult = Result<u8, Box<dyn std::error::Error>>;
@@ -37,6 +40,7 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Inspect(args) => inspect::run(args),
         Command::Schema => schema::run(),
         Command::Sync(args) => sync::run(args),
+        Command::Pair(args) => pair::run(args),
     }
 }
 

@@ -14,6 +14,7 @@ use serde::Deserialize;
 
 mod drift;
 mod mutation;
+mod pairing;
 mod seeds;
 
 fn corpus_dir() -> PathBuf {

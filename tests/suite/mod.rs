@@ -1,4 +1,5 @@
 mod build;
 mod cli;
 mod fixtures;
+mod pair;
 mod sync;

@@ -1,0 +1,612 @@
+//! Pairing two trees whose file names differ: which en-US page is the translation of which
+//! zh-CN page, from language-neutral evidence only. [`crate::pairs`] pairs a project by path
+//! and topic id; this module is for the trees where neither helps (translated file names,
+//! 60% of pages without a topic id).
+//!
+//! Each page becomes a bag of tokens no translator changes: topic id (type prefix dropped),
+//! image keys, section anchors, doc-id links, code blocks without CJK text, external URLs and
+//! identifier-like names. Tokens are weighted by kind and by TF-IDF over both trees; pages
+//! are compared by cosine similarity, and a pair is proposed only when the two pages are each
+//! other's best match with a margin over the runner-up.
+//!
+//! Invariant: pure. Pages in, proposals out: no I/O, no clock, no hash-map order; the result
+//! depends only on the pages and their order-independent content (ties break on paths).
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+
+use crate::keys;
+use crate::model::{Block, Guide, IdSource, IdentifierKind, Inline, LinkKind, Step};
+
+/// What kind of evidence a token is; the order is the order of the `key` string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TokenKind {
+    TopicId,
+    Image,
+    Anchor,
+    DocId,
+    Code,
+    Url,
+    Identifier,
+}
+
+impl TokenKind {
+    /// The name used in the `key` evidence string (the names of `pairs.toml`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenKind::TopicId => "topic-id",
+            TokenKind::Image => "image",
+            TokenKind::Anchor => "section-anchor",
+            TokenKind::DocId => "doc-id-link",
+            TokenKind::Code => "code-block",
+            TokenKind::Url => "url",
+            TokenKind::Identifier => "identifier",
+        }
+    }
+
+    /// Ids, screenshots and anchors are rare and specific to one page; names and URLs
+    /// recur across a product's pages, so they count for less.
+    fn weight(self) -> f64 {
+        match self {
+            TokenKind::TopicId => 4.0,
+            TokenKind::Image | TokenKind::Anchor => 3.0,
+            TokenKind::DocId | TokenKind::Code => 2.0,
+            TokenKind::Url => 1.5,
+            TokenKind::Identifier => 1.0,
+        }
+    }
+}
+
+/// The topic id of a page's title, with the DITA type prefix removed: `concept_abc` and
+/// `reference_abc` are the same topic (the prefix drifts between languages).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicId {
+    pub value: String,
+    /// The id had a `task_`/`concept_`/`reference_` prefix: a generated DITA id. Two
+    /// generated ids that differ mean two different topics.
+    pub generated: bool,
+}
+
+impl TopicId {
+    pub fn new(id: &str) -> TopicId {
+        for prefix in ["task_", "concept_", "reference_"] {
+            if let Some(rest) = id.strip_prefix(prefix).filter(|r| !r.is_empty()) {
+                return TopicId { value: rest.to_string(), generated: true };
+            }
+        }
+        TopicId { value: id.to_string(), generated: false }
+    }
+}
+
+/// One page reduced to what pairing looks at.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Path relative to its tree, `/`-separated.
+    pub path: String,
+    pub topic_id: Option<TopicId>,
+    /// Token counts, by kind and value.
+    pub tokens: BTreeMap<(TokenKind, String), u32>,
+}
+
+impl Page {
+    /// The tokens of a parsed guide. `path` is relative to the tree's root.
+    pub fn from_guide(path: &str, guide: &Guide) -> Page {
+        let mut c = Collector::default();
+        let topic_id = (guide.id_source == IdSource::Heading).then(|| TopicId::new(&guide.id));
+        if let Some(id) = &topic_id {
+            c.add(TokenKind::TopicId, id.value.clone());
+        }
+        c.inlines(&guide.title);
+        if let Some(s) = &guide.shortdesc {
+            c.inlines(s);
+        }
+        for section in &guide.sections {
+            if let Some(h) = &section.heading {
+                c.heading(h);
+            }
+            c.blocks(&section.blocks);
+        }
+        let mut ids = Vec::new();
+        keys::text_identifiers(&c.text, &mut ids);
+        for id in ids {
+            if id.kind == IdentifierKind::Name {
+                c.add(TokenKind::Identifier, id.value);
+            }
+        }
+        Page { path: path.to_string(), topic_id, tokens: c.tokens }
+    }
+}
+
+#[derive(Default)]
+struct Collector {
+    tokens: BTreeMap<(TokenKind, String), u32>,
+    /// All prose, so identifiers are found once over the whole page.
+    text: String,
+}
+
+impl Collector {
+    fn add(&mut self, kind: TokenKind, value: String) {
+        if !value.is_empty() {
+            *self.tokens.entry((kind, value)).or_default() += 1;
+        }
+    }
+
+    fn heading(&mut self, h: &crate::model::Heading) {
+        if let Some(a) = &h.anchor {
+            self.add(TokenKind::Anchor, a.clone());
+        }
+        self.inlines(&h.content);
+    }
+
+    fn text(&mut self, s: &str) {
+        self.text.push_str(s);
+        self.text.push('\n');
+    }
+
+    fn inlines(&mut self, inlines: &[Inline]) {
+        for inline in inlines {
+            match inline {
+                Inline::Text { text } | Inline::Code { code: text } => self.text(text),
+                Inline::Strong { content } | Inline::Emphasis { content } | Inline::Strikethrough { content } => {
+                    self.inlines(content)
+                }
+                Inline::Link { key, content, .. } => {
+                    match key.kind {
+                        LinkKind::Url => self.add(TokenKind::Url, key.value.clone()),
+                        LinkKind::DocId => self.add(TokenKind::DocId, key.value.clone()),
+                        LinkKind::Fragment => self.add(TokenKind::Anchor, key.value.clone()),
+                        LinkKind::Path => {
+                            if let Some((_, frag)) = key.value.split_once('#') {
+                                self.add(TokenKind::Anchor, frag.to_string());
+                            }
+                        }
+                        LinkKind::Mailto | LinkKind::Empty => {}
+                    }
+                    self.inlines(content)
+                }
+                Inline::Image { src, .. } => self.add(TokenKind::Image, keys::image_key(src)),
+                Inline::Html { .. } | Inline::SoftBreak | Inline::HardBreak => {}
+            }
+        }
+    }
+
+    fn step(&mut self, step: &Step) {
+        self.inlines(&step.command);
+        for id in step.identifiers.iter().filter(|i| i.kind == IdentifierKind::Name) {
+            self.text(&id.value);
+        }
+        self.blocks(&step.body);
+    }
+
+    fn blocks(&mut self, blocks: &[Block]) {
+        // Depth is bounded by the parser (`parse::MAX_DEPTH`), so recursion is safe.
+        for block in blocks {
+            match block {
+                Block::Paragraph { content, .. } => self.inlines(content),
+                Block::Procedure(p) => p.steps.iter().for_each(|s| self.step(s)),
+                Block::Choices { items, .. } | Block::List { items, .. } => {
+                    items.iter().for_each(|i| self.blocks(&i.blocks))
+                }
+                Block::Note(n) => self.blocks(&n.blocks),
+                Block::Result { content, .. } | Block::Quote { blocks: content, .. } => self.blocks(content),
+                Block::Table(t) => {
+                    let own_cells = t.rows.iter().flat_map(|r| r.cells.iter().skip(r.inherited as usize));
+                    for cell in t.header.iter().chain(own_cells) {
+                        self.blocks(&cell.blocks);
+                    }
+                }
+                Block::Code(code) => {
+                    if let Some(id) = &code.attr_id {
+                        self.add(TokenKind::Anchor, id.clone());
+                    }
+                    // Comments and sample values in code are translated; such blocks are
+                    // not language-neutral as a whole.
+                    if !code.code.chars().any(is_cjk) {
+                        self.add(TokenKind::Code, code.key.clone());
+                    }
+                    self.text(&code.code);
+                }
+                Block::Heading { heading, .. } => self.heading(heading),
+                Block::Html { .. } | Block::Rule { .. } => {}
+            }
+        }
+    }
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{30ff}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{ff00}'..='\u{ffef}')
+}
+
+/// Thresholds of the selection. The defaults were tuned on the corpus (see README).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// Bonus added to the cosine when both pages have the same topic id.
+    pub topic_id_bonus: f64,
+    /// Bonus when both pages have the same ASCII file name (`CreateUser.md`).
+    pub file_name_bonus: f64,
+    /// Penalty when the zh path has an ASCII folder (`Java`, `Node.js`) the en path lacks.
+    pub folder_penalty: f64,
+    /// Lowest score a proposed pair may have.
+    pub min_score: f64,
+    /// Lowest margin of the score over the runner-up, on both sides.
+    pub min_margin: f64,
+    /// Below this score, weak evidence must win clearly: the margin must reach
+    /// `weak_margin`.
+    pub sure_score: f64,
+    pub weak_margin: f64,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params {
+            topic_id_bonus: 0.25,
+            file_name_bonus: 0.25,
+            folder_penalty: 0.5,
+            min_score: 0.3,
+            min_margin: 0.05,
+            sure_score: 0.45,
+            weak_margin: 0.2,
+        }
+    }
+}
+
+impl Params {
+    /// Whether a mutual best match with this score and margin is proposed.
+    pub fn accepts(&self, score: f64, margin: f64) -> bool {
+        let needed = if score >= self.sure_score { self.min_margin } else { self.weak_margin };
+        score >= self.min_score && margin >= needed
+    }
+}
+
+/// A proposed pair: indexes into the en and zh pages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Proposal {
+    pub en: usize,
+    pub zh: usize,
+    /// In 0..1; grows with the score and with the margin over the runner-up.
+    pub confidence: f64,
+    pub cosine: f64,
+    /// Cosine plus bonuses minus penalties.
+    pub score: f64,
+    /// Score minus the best score either page has with any other page still unpaired.
+    pub margin: f64,
+    pub same_topic_id: bool,
+    pub same_file_name: bool,
+    /// Shared tokens by kind (topic id not counted here).
+    pub shared: BTreeMap<TokenKind, usize>,
+}
+
+impl Proposal {
+    /// The evidence, in the style of `pairs.toml`'s `key` field:
+    /// `topic-id:abc + anchors(image=3,url=1) + same-filename; cos=0.91; margin=0.60`.
+    pub fn key(&self, en: &Page) -> String {
+        let mut parts = Vec::new();
+        if self.same_topic_id
+            && let Some(id) = &en.topic_id
+        {
+            parts.push(format!("topic-id:{}", id.value));
+        }
+        let counts: Vec<String> = self.shared.iter().map(|(k, n)| format!("{}={n}", k.as_str())).collect();
+        if !counts.is_empty() {
+            parts.push(format!("anchors({})", counts.join(",")));
+        }
+        if self.same_file_name {
+            parts.push("same-filename".to_string());
+        }
+        if parts.is_empty() {
+            parts.push("no-shared-tokens".to_string());
+        }
+        format!("{}; cos={:.2}; margin={:.2}", parts.join(" + "), self.cosine, self.margin)
+    }
+}
+
+/// A page left without a partner, and its best candidate (for a human to look at).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unpaired {
+    pub page: usize,
+    /// Best candidate on the other side and its score, when any score is positive.
+    pub best: Option<(usize, f64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Matching {
+    /// Sorted by en path, then zh path.
+    pub pairs: Vec<Proposal>,
+    /// Sorted by path.
+    pub unpaired_en: Vec<Unpaired>,
+    pub unpaired_zh: Vec<Unpaired>,
+}
+
+/// A unit vector of token ids (sorted) and weights.
+type Vector = Vec<(u32, f64)>;
+
+fn vectors(en: &[Page], zh: &[Page]) -> (Vec<Vector>, Vec<Vector>) {
+    let mut ids: HashMap<&(TokenKind, String), u32> = HashMap::new();
+    let mut df: Vec<u32> = Vec::new();
+    // Ids are assigned in page order and BTreeMap order: deterministic.
+    for page in en.iter().chain(zh) {
+        for token in page.tokens.keys() {
+            let next = ids.len() as u32;
+            let id = *ids.entry(token).or_insert(next);
+            if id as usize == df.len() {
+                df.push(0);
+            }
+            df[id as usize] += 1;
+        }
+    }
+    let n = (en.len() + zh.len()) as f64;
+    let vector = |page: &Page| -> Vector {
+        let mut v: Vector = page
+            .tokens
+            .iter()
+            .map(|(token, &tf)| {
+                let id = ids[token];
+                let idf = (n / f64::from(df[id as usize])).ln() + 1.0;
+                (id, token.0.weight() * (1.0 + f64::from(tf).ln()) * idf)
+            })
+            .collect();
+        v.sort_by_key(|e| e.0);
+        let norm = v.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
+        if norm > 0.0 {
+            v.iter_mut().for_each(|(_, w)| *w /= norm);
+        }
+        v
+    };
+    (en.iter().map(vector).collect(), zh.iter().map(vector).collect())
+}
+
+fn dot(a: &Vector, b: &Vector) -> f64 {
+    let (mut i, mut j, mut sum) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                sum += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    sum
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// Folders of a path whose names are pure ASCII letters, digits and `.-_+ `: product or
+/// language names (`Java`, `Node.js`) that translators keep.
+fn ascii_folders(path: &str) -> Vec<&str> {
+    let mut parts: Vec<&str> = path.split('/').collect();
+    parts.pop();
+    parts.retain(|p| p.chars().any(|c| c.is_ascii_alphabetic()) && p.is_ascii());
+    parts
+}
+
+/// Two pages with generated topic ids that differ are two different topics.
+fn conflict(a: &Page, b: &Page) -> bool {
+    match (&a.topic_id, &b.topic_id) {
+        (Some(x), Some(y)) => x.generated && y.generated && x.value != y.value,
+        _ => false,
+    }
+}
+
+struct Scored {
+    cosine: f64,
+    score: f64,
+}
+
+fn score(en: &Page, zh: &Page, ve: &Vector, vz: &Vector, p: &Params) -> Option<Scored> {
+    if conflict(en, zh) {
+        return None;
+    }
+    let cosine = dot(ve, vz);
+    let mut score = cosine;
+    if same_topic(en, zh) {
+        score += p.topic_id_bonus;
+    }
+    if same_ascii_file_name(en, zh) {
+        score += p.file_name_bonus;
+    }
+    let en_folders = ascii_folders(&en.path);
+    if ascii_folders(&zh.path).iter().any(|f| !en_folders.contains(f)) {
+        score -= p.folder_penalty;
+    }
+    Some(Scored { cosine, score })
+}
+
+fn same_topic(en: &Page, zh: &Page) -> bool {
+    matches!((&en.topic_id, &zh.topic_id), (Some(a), Some(b)) if a.value == b.value)
+}
+
+fn same_ascii_file_name(en: &Page, zh: &Page) -> bool {
+    let (a, b) = (file_name(&en.path), file_name(&zh.path));
+    a == b && a.is_ascii()
+}
+
+fn shared(en: &Page, zh: &Page) -> BTreeMap<TokenKind, usize> {
+    let mut out = BTreeMap::new();
+    for (kind, value) in en.tokens.keys() {
+        if *kind != TokenKind::TopicId && zh.tokens.contains_key(&(*kind, value.clone())) {
+            *out.entry(*kind).or_default() += 1;
+        }
+    }
+    out
+}
+
+/// Propose pairs between `en` and `zh` pages.
+///
+/// Rounds of mutual best matches: in each round, every still-unpaired page finds its best
+/// partner among the unpaired pages of the other side; a pair is taken when each page is
+/// the other's best, the score reaches `min_score` and beats both runners-up by
+/// `min_margin`. Pairing stops when a round takes nothing.
+pub fn match_pages(en: &[Page], zh: &[Page], params: &Params) -> Matching {
+    let (ve, vz) = vectors(en, zh);
+    // Scores, en-major; None where the topic ids conflict.
+    let scores: Vec<Vec<Option<Scored>>> = (0..en.len())
+        .into_par_iter()
+        .map(|i| (0..zh.len()).map(|j| score(&en[i], &zh[j], &ve[i], &vz[j], params)).collect())
+        .collect();
+    let value = |i: usize, j: usize| scores[i][j].as_ref().map(|s| s.score);
+    let mut free_en = vec![true; en.len()];
+    let mut free_zh = vec![true; zh.len()];
+    let mut pairs = Vec::new();
+    loop {
+        // Best and runner-up per page, among free pages; ties go to the smaller path.
+        let best_zh: Vec<Option<(usize, f64, f64)>> = (0..en.len())
+            .map(|i| {
+                if !free_en[i] {
+                    return None;
+                }
+                let cands = (0..zh.len()).filter(|&j| free_zh[j]).filter_map(|j| value(i, j).map(|s| (j, s)));
+                best_two(cands, |j| zh[j].path.as_str())
+            })
+            .collect();
+        let best_en: Vec<Option<(usize, f64, f64)>> = (0..zh.len())
+            .map(|j| {
+                if !free_zh[j] {
+                    return None;
+                }
+                let cands = (0..en.len()).filter(|&i| free_en[i]).filter_map(|i| value(i, j).map(|s| (i, s)));
+                best_two(cands, |i| en[i].path.as_str())
+            })
+            .collect();
+        let mut taken = Vec::new();
+        for (i, best) in best_zh.iter().enumerate() {
+            let Some((j, s, second_i)) = *best else { continue };
+            let Some((back, _, second_j)) = best_en[j] else { continue };
+            if back != i {
+                continue;
+            }
+            let margin = s - second_i.max(second_j);
+            if params.accepts(s, margin) {
+                taken.push((i, j, margin));
+            }
+        }
+        if taken.is_empty() {
+            break;
+        }
+        for (i, j, margin) in taken {
+            free_en[i] = false;
+            free_zh[j] = false;
+            let s = scores[i][j].as_ref().expect("a taken pair has a score");
+            pairs.push(Proposal {
+                en: i,
+                zh: j,
+                confidence: confidence(s.score, margin),
+                cosine: s.cosine,
+                score: s.score,
+                margin,
+                same_topic_id: same_topic(&en[i], &zh[j]),
+                same_file_name: same_ascii_file_name(&en[i], &zh[j]),
+                shared: shared(&en[i], &zh[j]),
+            });
+        }
+    }
+    pairs.sort_by(|a, b| (&en[a.en].path, &zh[a.zh].path).cmp(&(&en[b.en].path, &zh[b.zh].path)));
+    let unpaired = |free: &[bool], n_other: usize, pages: &[Page], s: &dyn Fn(usize, usize) -> Option<f64>| {
+        let mut out: Vec<Unpaired> = (0..free.len())
+            .filter(|&k| free[k])
+            .map(|k| {
+                let best = (0..n_other).filter_map(|o| s(k, o).filter(|v| *v > 0.0).map(|v| (o, v))).fold(
+                    None::<(usize, f64)>,
+                    |acc, c| match acc {
+                        Some(a) if a.1 >= c.1 => Some(a),
+                        _ => Some(c),
+                    },
+                );
+                Unpaired { page: k, best }
+            })
+            .collect();
+        out.sort_by(|a, b| pages[a.page].path.cmp(&pages[b.page].path));
+        out
+    };
+    let unpaired_en = unpaired(&free_en, zh.len(), en, &|i, j| value(i, j));
+    let unpaired_zh = unpaired(&free_zh, en.len(), zh, &|j, i| value(i, j));
+    Matching { pairs, unpaired_en, unpaired_zh }
+}
+
+/// Best candidate, its score and the runner-up's score (0 when there is none).
+fn best_two<'a>(
+    cands: impl Iterator<Item = (usize, f64)>,
+    path: impl Fn(usize) -> &'a str,
+) -> Option<(usize, f64, f64)> {
+    let mut best: Option<(usize, f64)> = None;
+    let mut second = 0.0_f64;
+    for (k, s) in cands {
+        match best {
+            Some((b, bs)) if s > bs || (s == bs && path(k) < path(b)) => {
+                second = second.max(bs);
+                best = Some((k, s));
+            }
+            Some(_) => second = second.max(s),
+            None => best = Some((k, s)),
+        }
+    }
+    best.map(|(k, s)| (k, s, second))
+}
+
+/// Score and margin mapped into 0..1: a clear winner (margin ≥ 0.5) keeps its score, a
+/// narrow one loses up to half of it.
+fn confidence(score: f64, margin: f64) -> f64 {
+    let s = score.clamp(0.0, 1.0);
+    let m = (margin / 0.5).clamp(0.0, 1.0);
+    (s * (0.5 + 0.5 * m)).clamp(0.0, 1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(path: &str, id: Option<&str>, tokens: &[(TokenKind, &str)]) -> Page {
+        let mut map = BTreeMap::new();
+        for (k, v) in tokens {
+            *map.entry((*k, v.to_string())).or_default() += 1;
+        }
+        let topic_id = id.map(TopicId::new);
+        if let Some(t) = &topic_id {
+            map.insert((TokenKind::TopicId, t.value.clone()), 1);
+        }
+        Page { path: path.to_string(), topic_id, tokens: map }
+    }
+
+    #[test]
+    fn topic_id_prefix_is_ignored() {
+        assert_eq!(TopicId::new("concept_abc"), TopicId { value: "abc".into(), generated: true });
+        assert_eq!(TopicId::new("reference_abc").value, "abc");
+        assert!(!TopicId::new("doc_api_977681").generated);
+    }
+
+    #[test]
+    fn mutual_best_with_margin() {
+        use TokenKind::*;
+        let en = [
+            page("a.md", None, &[(Image, "p1"), (Image, "p2"), (Identifier, "RAM")]),
+            page("b.md", None, &[(Anchor, "section_x"), (Url, "x.com"), (Identifier, "RAM")]),
+            page("lonely.md", None, &[(Identifier, "Nothing")]),
+        ];
+        let zh = [
+            page("乙.md", None, &[(Anchor, "section_x"), (Url, "x.com"), (Identifier, "RAM")]),
+            page("甲.md", None, &[(Image, "p1"), (Image, "p2")]),
+        ];
+        let m = match_pages(&en, &zh, &Params::default());
+        let got: Vec<(usize, usize)> = m.pairs.iter().map(|p| (p.en, p.zh)).collect();
+        assert_eq!(got, [(0, 1), (1, 0)]);
+        assert_eq!(m.unpaired_en.iter().map(|u| u.page).collect::<Vec<_>>(), [2]);
+        assert!(m.unpaired_zh.is_empty());
+        assert!(m.pairs.iter().all(|p| (0.0..=1.0).contains(&p.confidence)));
+        assert_eq!(m.pairs[0].key(&en[0]).split(';').next(), Some("anchors(image=2)"));
+    }
+
+    #[test]
+    fn conflicting_topic_ids_never_pair() {
+        use TokenKind::*;
+        let en = [page("a.md", Some("task_aaa"), &[(Image, "p1"), (Image, "p2")])];
+        let zh = [page("a.md", Some("task_bbb"), &[(Image, "p1"), (Image, "p2")])];
+        let m = match_pages(&en, &zh, &Params::default());
+        assert!(m.pairs.is_empty());
+        assert_eq!(m.unpaired_en[0].best, None);
+    }
+}
