@@ -241,9 +241,12 @@ impl Ctx<'_> {
         for (kind, code, noun) in kinds {
             let ids_x = comparable(x, kind);
             let ids_y = comparable(y, kind);
-            let (only_x, only_y): (Vec<&String>, Vec<&String>) = if kind == IdentifierKind::Name {
-                // A name counts as present when the other side's text holds it at all:
-                // `AccessKey` and `Access Key` are the same name.
+            let (only_x, only_y): (Vec<&String>, Vec<&String>) = if kind == IdentifierKind::Name
+                || kind == IdentifierKind::Number
+            {
+                // A name or number counts as present when the other side's text holds it
+                // at all: `AccessKey` and `Access Key` are the same name, and `64` is in
+                // `64-bit` (which zh writes `64位`).
                 (ids_x.iter().filter(|v| !holds(&ty, v)).collect(), ids_y.iter().filter(|v| !holds(&tx, v)).collect())
             } else {
                 (ids_x.difference(&ids_y).collect(), ids_y.difference(&ids_x).collect())
@@ -491,14 +494,27 @@ fn squash(s: &str) -> String {
 
 /// Whether a text (as [`word_runs`]) holds a name, singular or plural.
 fn holds(runs: &BTreeSet<String>, name: &str) -> bool {
+    // `64-bit`, `4-core`: an English compound of a number and its unit.
+    if let Some((n, unit)) = name.split_once('-')
+        && !n.is_empty()
+        && n.bytes().all(|b| b.is_ascii_digit())
+        && !unit.is_empty()
+        && unit.bytes().all(|b| b.is_ascii_lowercase())
+        && runs.contains(n)
+    {
+        return true;
+    }
     let name = squash(name);
     let singular = name.strip_suffix('s').filter(|s| s.len() >= 3);
     runs.contains(&name) || singular.is_some_and(|s| runs.contains(s)) || runs.contains(&format!("{name}s"))
 }
 
-/// Every run of one to three consecutive ASCII words of a text, squashed: a name is
-/// present when it equals one of them, so `AccessKey` matches `Access Key` but
-/// `AliyunEMRDefaultRole` does not match `AliyunEMRDefaultRoleX`.
+/// Every run of one to [`RUN_WORDS`] consecutive ASCII words of a text, squashed: a
+/// name is present when it equals one of them, so `AccessKey` matches `Access Key` and
+/// `210408.1454.1459_bin.zip` matches itself, but `AliyunEMRDefaultRole` does not match
+/// `AliyunEMRDefaultRoleX`.
+const RUN_WORDS: usize = 8;
+
 fn word_runs(text: &str) -> BTreeSet<String> {
     let words: Vec<String> = text
         .split(|c: char| !c.is_ascii_alphanumeric())
@@ -508,7 +524,7 @@ fn word_runs(text: &str) -> BTreeSet<String> {
     let mut runs = BTreeSet::new();
     for i in 0..words.len() {
         let mut run = String::new();
-        for w in words.iter().skip(i).take(3) {
+        for w in words.iter().skip(i).take(RUN_WORDS) {
             run.push_str(w);
             runs.insert(run.clone());
         }
@@ -589,9 +605,10 @@ fn section_refs(s: &Section) -> BTreeSet<(IdentifierKind, String)> {
                         LinkKind::Fragment => Some(format!("fragment:{}", key.value)),
                         LinkKind::Mailto => Some(format!("mailto:{}", key.value)),
                         LinkKind::Path => key.value.split_once('#').map(|(_, f)| format!("fragment:{f}")),
-                        LinkKind::Empty => None,
+                        // `[text]()`: a link whose target was lost, a defect of that side.
+                        LinkKind::Empty => Some("empty-link".to_string()),
                     };
-                    out.extend(value.filter(|v| !v.ends_with(':')).map(|v| (IdentifierKind::Link, v)));
+                    out.extend(value.map(|v| (IdentifierKind::Link, v)));
                     inlines(content, out);
                 }
                 Inline::Image { key, .. } => {

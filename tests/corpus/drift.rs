@@ -83,7 +83,7 @@ pub const LABELS: &[&str] = &[
 /// Measured on the corpus: (label, labelled pairs, confirmed by sync). The floors the
 /// test asserts are these minus a small margin ([`floor`]).
 const MEASURED: &[(&str, usize, usize)] = &[
-    ("link-count", 67, 40),
+    ("link-count", 67, 46),
     ("note-count", 39, 34),
     ("image-ids-differ", 36, 22),
     ("top-level-step-count", 26, 20),
@@ -92,14 +92,14 @@ const MEASURED: &[(&str, usize, usize)] = &[
     ("codeblock-count", 14, 13),
     ("table-row-count", 13, 12),
     ("table-count", 12, 8),
-    ("empty-link-count", 9, 1),
+    ("empty-link-count", 9, 8),
     ("warning-count", 6, 5),
     ("substep-count", 4, 3),
     ("docid-links-differ", 3, 3),
 ];
 
 /// Unlabelled pairs on which sync reports nothing (a guard against false alarms).
-const MEASURED_CLEAN: usize = 83;
+const MEASURED_CLEAN: usize = 84;
 
 /// A regression of more than one pair, or of more than 5% of the measured count, fails.
 fn floor(measured: usize) -> usize {

@@ -58,8 +58,8 @@ const MEASURED: &[(Kind, usize, usize)] = &[
     (Kind::NoteType, 99, 99),
     (Kind::DropRow, 159, 157),
     (Kind::RenameRecord, 3, 3),
-    (Kind::RenameIdentifier, 101, 101),
-    (Kind::ChangeNumber, 41, 41),
+    (Kind::RenameIdentifier, 107, 107),
+    (Kind::ChangeNumber, 49, 49),
     (Kind::ChangeLink, 107, 106),
 ];
 
