@@ -40,7 +40,23 @@ fn list(dir: &Path, locale: &str) -> Result<Vec<SourceFile>, String> {
     Ok(files)
 }
 
-/// `to` relative to `from`; both absolute.
+/// `a/b/../c` → `a/c`, without following symbolic links: paths in the output stay the
+/// paths the user wrote (`../shared/x`, not where a link points).
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `to` relative to `from`; both absolute and lexically normal.
 fn relative(from: &Path, to: &Path) -> PathBuf {
     let from: Vec<Component> = from.components().collect();
     let to: Vec<Component> = to.components().collect();
@@ -100,7 +116,7 @@ pub fn run(args: Args) -> CmdResult {
         }
         None => PathBuf::from("."),
     };
-    let abs = |p: &Path| p.canonicalize().map_err(|e| format!("{}: {e}", p.display()));
+    let abs = |p: &Path| std::path::absolute(p).map(|p| lexical(&p)).map_err(|e| format!("{}: {e}", p.display()));
     let base_abs = abs(&base)?;
     let en_root = relative(&base_abs, &abs(&args.en_dir)?);
     let zh_root = relative(&base_abs, &abs(&args.zh_dir)?);
