@@ -66,12 +66,17 @@ pub fn render_all(config: &Config, compiled: &[Compiled]) -> (Vec<OutputFile>, S
     let mut files = render::json::outputs(compiled, &statuses);
     files.push(OutputFile { path: "sync.json".into(), bytes: render::json::to_json(&sync_report).into_bytes() });
     files.push(OutputFile { path: "schema/sync.schema.json".into(), bytes: render::sync::sync_schema().into_bytes() });
+    files.extend(crate::manifest::outputs(config, compiled, &pairs));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     (files, sync_report)
 }
 
 pub fn build(src: &Path, out: &Path) -> Result<BuildResult, BuildError> {
     let project = project::discover(src).map_err(BuildError::Project)?;
+    // A bad rules file stops the build before anything is rendered or written.
+    crate::rules::load(src).map_err(|e| {
+        BuildError::Project(ProjectError::Config { path: e.path, line: e.line, column: e.column, message: e.message })
+    })?;
     let compiled = project::compile_all(&project);
     let (files, sync) = render_all(&project.config, &compiled);
     let report = emit::write_tree(out, &files).map_err(|err| BuildError::Write { path: out.to_path_buf(), err })?;

@@ -8,12 +8,15 @@ pub mod build;
 pub mod diag;
 pub mod emit;
 pub mod keys;
+pub mod manifest;
 pub mod matching;
 pub mod model;
 pub mod pairs;
 pub mod parse;
 pub mod project;
 pub mod render;
+pub mod rules;
+pub mod run;
 pub mod source;
 pub mod sync;
 

@@ -1,8 +1,10 @@
 //! One module per subcommand; clap lives here and only here.
 
 mod build;
+mod export;
 mod inspect;
 mod pair;
+mod run;
 mod schema;
 mod sync;
 
@@ -30,6 +32,10 @@ enum Command {
     Sync(sync::Args),
     /// Propose en-US/zh-CN pairs for two trees whose file names differ.
     Pair(pair::Args),
+    /// Run the checks of a manifest: commands for what can be verified, questions for the rest.
+    Run(run::Args),
+    /// Print the checks of a manifest as a Markdown task list (`- [ ] …`) in one language.
+    Tasks(export::Args),
 }
 
 pub type CmdResult = Result<u8, Box<dyn std::error::Error>>;
@@ -41,6 +47,8 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Schema => schema::run(),
         Command::Sync(args) => sync::run(args),
         Command::Pair(args) => pair::run(args),
+        Command::Run(args) => run::run(args),
+        Command::Tasks(args) => export::run(args),
     }
 }
 

@@ -1,5 +1,7 @@
 mod build;
 mod cli;
 mod fixtures;
+mod manifest;
 mod pair;
+mod run;
 mod sync;

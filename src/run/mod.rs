@@ -1,0 +1,436 @@
+//! `run`: carry out the checks of a manifest and say, for each, what happened.
+//!
+//! Automated checks run through [`exec`] (argument lists, no shell, a process group each,
+//! a timeout, capped output, an allow-listed environment). Manual checks take their answer
+//! from an answers file or from a person, through the [`Observer`] the caller provides; with
+//! neither they are `not_reviewed`. A check whose dependency did not pass is `skipped`.
+//!
+//! Must never: mark a check passed that nothing verified and nobody answered; print (the CLI
+//! prints, through [`Observer`]); put a secret in a result (see [`mask`]).
+
+pub mod exec;
+pub mod mask;
+pub mod report;
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::path::Path;
+use std::time::Duration;
+
+use regex::Regex;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::manifest::{Check, CheckKind, Manifest, ManifestError};
+
+/// Version of the JSON results. Bump on any change a consumer could notice.
+pub const RESULTS_VERSION: u32 = 1;
+/// Bytes of stdout and of stderr kept per check; the rest is read and dropped.
+pub const OUTPUT_CAP: usize = 64 * 1024;
+
+/// Environment variables a check receives, by exact name. Everything else is dropped.
+pub const ENV_ALLOW: &[&str] = &[
+    "PATH",
+    "HOME",
+    "USER",
+    "LOGNAME",
+    "LANG",
+    "LC_ALL",
+    "LC_CTYPE",
+    "LC_MESSAGES",
+    "TZ",
+    "TMPDIR",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "NO_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "no_proxy",
+];
+/// Environment variables a check receives, by prefix: the Alibaba Cloud CLI's credentials,
+/// profile and region settings.
+pub const ENV_ALLOW_PREFIXES: &[&str] = &["ALIBABA_CLOUD_", "ALIYUN_", "ALICLOUD_"];
+
+/// The environment a check gets: the allow-listed variables of `vars`, plus the names in
+/// `extra` (`--pass-env`), sorted by name.
+pub fn allowed_env<I: IntoIterator<Item = (OsString, OsString)>>(
+    vars: I,
+    extra: &[String],
+) -> Vec<(OsString, OsString)> {
+    let mut out: Vec<(OsString, OsString)> = vars
+        .into_iter()
+        .filter(|(k, _)| {
+            let k = k.to_string_lossy();
+            ENV_ALLOW.contains(&k.as_ref())
+                || ENV_ALLOW_PREFIXES.iter().any(|p| k.starts_with(p))
+                || extra.iter().any(|e| *e == k)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// An io::Error as a message: lower-case, without the `(os error N)` suffix.
+pub fn io_message(err: &std::io::Error) -> String {
+    let text = err.to_string();
+    let text = text.split(" (os error").next().unwrap_or(&text);
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    Pass,
+    Fail,
+    /// The command could not be started, crashed, or gave output that cannot be judged.
+    Error,
+    Timeout,
+    /// Not run: a dependency did not pass, or a person chose to skip it.
+    Skipped,
+    /// A manual check nobody answered.
+    NotReviewed,
+}
+
+impl State {
+    pub const ALL: [State; 6] =
+        [State::Pass, State::Fail, State::Error, State::Timeout, State::Skipped, State::NotReviewed];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Pass => "pass",
+            State::Fail => "fail",
+            State::Error => "error",
+            State::Timeout => "timeout",
+            State::Skipped => "skipped",
+            State::NotReviewed => "not_reviewed",
+        }
+    }
+}
+
+/// An answer to a manual check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Answer {
+    Pass,
+    Fail,
+    Skip,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AnsweredBy {
+    AnswersFile,
+    Terminal,
+}
+
+/// What happened to one check.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CheckResult {
+    pub id: String,
+    pub kind: CheckKind,
+    /// Title in the language of the run.
+    pub title: String,
+    pub required: bool,
+    pub state: State,
+    /// Why, in one line: `exit code 1, expected 0`, `depends on … (fail)`, …
+    pub message: String,
+    /// What was run (secrets masked). Empty for manual checks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub argv: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exit_code: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signal: Option<i32>,
+    /// Captured standard output, at most 64 KiB, secrets masked.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub stdout: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub stderr: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub stdout_truncated: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub stderr_truncated: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered_by: Option<AnsweredBy>,
+    /// Wall time of the command; informative only (tests never compare it).
+    pub duration_ms: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Counts {
+    pub total: usize,
+    pub pass: usize,
+    pub fail: usize,
+    pub error: usize,
+    pub timeout: usize,
+    pub skipped: usize,
+    pub not_reviewed: usize,
+}
+
+impl Counts {
+    pub fn of(results: &[CheckResult]) -> Counts {
+        let mut c = Counts { total: results.len(), ..Counts::default() };
+        for r in results {
+            *match r.state {
+                State::Pass => &mut c.pass,
+                State::Fail => &mut c.fail,
+                State::Error => &mut c.error,
+                State::Timeout => &mut c.timeout,
+                State::Skipped => &mut c.skipped,
+                State::NotReviewed => &mut c.not_reviewed,
+            } += 1;
+        }
+        c
+    }
+}
+
+/// The results of a run. No timestamps: two runs with the same outcome differ only in
+/// `duration_ms`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Results {
+    pub results_version: u32,
+    /// The manifest file as it was given.
+    pub manifest: String,
+    pub guide: String,
+    /// Title of the guide in the language of the run.
+    pub title: String,
+    pub lang: String,
+    /// 0 when every required check passed, 1 otherwise.
+    pub exit_code: u8,
+    pub counts: Counts,
+    pub checks: Vec<CheckResult>,
+}
+
+pub fn results_schema() -> String {
+    let mut schema = schemars::schema_for!(Results);
+    schema.insert("$id".into(), "https://preflight.invalid/schema/results.schema.json".into());
+    crate::render::json::to_json(&schema)
+}
+
+/// How the run talks to the outside: progress and questions. The library never prints.
+pub trait Observer {
+    /// A check is about to run (automated) or be asked (manual).
+    fn started(&mut self, _index: usize, _total: usize, _check: &Check) {}
+    fn finished(&mut self, _index: usize, _total: usize, _result: &CheckResult) {}
+    /// Ask a person about a manual check. `None`: nobody can be asked (no terminal) or
+    /// they gave no answer.
+    fn ask(&mut self, _check: &Check, _lang: &str) -> Option<Answer> {
+        None
+    }
+}
+
+/// An observer that reports nothing and asks nobody.
+pub struct Silent;
+impl Observer for Silent {}
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Language of titles and messages: `en-US` or `zh-CN`.
+    pub lang: String,
+    pub answers: BTreeMap<String, Answer>,
+    /// Run only these checks (`--only`); empty: all.
+    pub only: Vec<String>,
+    /// Start at this check (`--from`).
+    pub from: Option<String>,
+    /// The environment checks receive (see [`allowed_env`]).
+    pub env: Vec<(OsString, OsString)>,
+    pub masker: mask::Masker,
+}
+
+/// The checks a run will carry out, in manifest order. An unknown id is an error.
+pub fn select<'m>(manifest: &'m Manifest, options: &Options) -> Result<Vec<&'m Check>, String> {
+    let known = |id: &str| manifest.checks.iter().any(|c| c.id == id);
+    for id in options.only.iter().chain(&options.from) {
+        if !known(id) {
+            return Err(format!("no check `{id}` in the manifest of `{}`", manifest.guide));
+        }
+    }
+    let start = options.from.as_ref().and_then(|f| manifest.checks.iter().position(|c| &c.id == f)).unwrap_or(0);
+    Ok(manifest.checks[start..].iter().filter(|c| options.only.is_empty() || options.only.contains(&c.id)).collect())
+}
+
+/// Run the selected checks. A dependency that was not selected does not block: only the
+/// outcome of checks run now can skip another.
+pub fn run(
+    manifest: &Manifest,
+    manifest_path: &str,
+    options: &Options,
+    observer: &mut dyn Observer,
+) -> Result<Results, String> {
+    let checks = select(manifest, options)?;
+    let total = checks.len();
+    let mut results: Vec<CheckResult> = Vec::with_capacity(total);
+    for (index, check) in checks.into_iter().enumerate() {
+        observer.started(index, total, check);
+        let result = run_one(check, &results, options, observer);
+        observer.finished(index, total, &result);
+        results.push(result);
+    }
+    let exit_code = if results.iter().all(|r| r.state == State::Pass || !r.required) { 0 } else { 1 };
+    Ok(Results {
+        results_version: RESULTS_VERSION,
+        manifest: manifest_path.to_string(),
+        guide: manifest.guide.clone(),
+        title: manifest.title.get(&options.lang).to_string(),
+        lang: options.lang.clone(),
+        exit_code,
+        counts: Counts::of(&results),
+        checks: results,
+    })
+}
+
+fn zh(lang: &str) -> bool {
+    lang.starts_with("zh")
+}
+
+fn run_one(check: &Check, earlier: &[CheckResult], options: &Options, observer: &mut dyn Observer) -> CheckResult {
+    let lang = options.lang.as_str();
+    let masker = &options.masker;
+    let mut result = CheckResult {
+        id: check.id.clone(),
+        kind: check.kind,
+        title: masker.mask(check.title.get(lang)),
+        required: check.required,
+        state: State::NotReviewed,
+        message: String::new(),
+        argv: check.argv.iter().map(|a| masker.mask(a)).collect(),
+        exit_code: None,
+        signal: None,
+        stdout: String::new(),
+        stderr: String::new(),
+        stdout_truncated: false,
+        stderr_truncated: false,
+        answered_by: None,
+        duration_ms: 0,
+    };
+    let blocked = check
+        .depends_on
+        .iter()
+        .find_map(|dep| earlier.iter().find(|r| &r.id == dep && r.state != State::Pass).map(|r| (dep, r.state)));
+    if let Some((dep, state)) = blocked {
+        result.state = State::Skipped;
+        result.message = if zh(lang) {
+            format!("依赖的检查项 {dep} 未通过（{}）", state.as_str())
+        } else {
+            format!("depends on {dep}, which did not pass ({})", state.as_str())
+        };
+        return result;
+    }
+    match check.kind {
+        CheckKind::Manual => {
+            let (answer, by) = match options.answers.get(&check.id) {
+                Some(a) => (Some(*a), Some(AnsweredBy::AnswersFile)),
+                None => {
+                    let a = observer.ask(check, lang);
+                    (a, a.map(|_| AnsweredBy::Terminal))
+                }
+            };
+            result.answered_by = by;
+            (result.state, result.message) = match (answer, zh(lang)) {
+                (Some(Answer::Pass), false) => (State::Pass, "confirmed by a person".into()),
+                (Some(Answer::Pass), true) => (State::Pass, "已人工确认".into()),
+                (Some(Answer::Fail), false) => (State::Fail, "a person answered no".into()),
+                (Some(Answer::Fail), true) => (State::Fail, "人工确认未完成".into()),
+                (Some(Answer::Skip), false) => (State::Skipped, "skipped by a person".into()),
+                (Some(Answer::Skip), true) => (State::Skipped, "已人工跳过".into()),
+                (None, false) => {
+                    (State::NotReviewed, "nobody answered (no terminal and no answer in --answers)".into())
+                }
+                (None, true) => (State::NotReviewed, "无人回答（没有终端，--answers 中也没有答案）".into()),
+            };
+        }
+        CheckKind::Automated => automated(check, options, &mut result),
+    }
+    result
+}
+
+fn automated(check: &Check, options: &Options, result: &mut CheckResult) {
+    let masker = &options.masker;
+    let timeout = Duration::from_secs(check.timeout_secs());
+    let outcome = exec::execute(&check.argv, &options.env, timeout, OUTPUT_CAP);
+    result.duration_ms = outcome.duration.as_millis().min(u128::from(u64::MAX)) as u64;
+    let text = |bytes: &[u8], truncated: bool| {
+        let s = String::from_utf8_lossy(bytes);
+        if truncated { masker.mask_truncated(&s) } else { masker.mask(&s) }
+    };
+    // Judge the raw output (a pattern may name a value the masker hides), report it masked.
+    let raw_stdout = String::from_utf8_lossy(&outcome.stdout).into_owned();
+    result.stdout = text(&outcome.stdout, outcome.stdout_truncated);
+    result.stderr = text(&outcome.stderr, outcome.stderr_truncated);
+    result.stdout_truncated = outcome.stdout_truncated;
+    result.stderr_truncated = outcome.stderr_truncated;
+    let expect = check.expect_exit();
+    (result.state, result.message) = match outcome.status {
+        exec::Status::NotStarted(why) => (State::Error, why),
+        exec::Status::TimedOut => {
+            (State::Timeout, format!("no answer within {} s; its process group was killed", check.timeout_secs()))
+        }
+        exec::Status::Signaled(sig) => {
+            result.signal = Some(sig);
+            (State::Error, format!("killed by signal {sig}"))
+        }
+        exec::Status::Exited(code) => {
+            result.exit_code = Some(code);
+            if code != expect {
+                (State::Fail, format!("exit code {code}, expected {expect}"))
+            } else {
+                match check.expect_output.as_deref().map(Regex::new) {
+                    None => (State::Pass, format!("exit code {code}")),
+                    Some(Ok(re)) if re.is_match(&raw_stdout) => {
+                        (State::Pass, format!("exit code {code}, output matches"))
+                    }
+                    Some(Ok(re)) => (State::Fail, format!("output does not match `{}`", re.as_str())),
+                    Some(Err(e)) => {
+                        (State::Error, format!("invalid expect_output pattern: {}", crate::rules::one_line(&e)))
+                    }
+                }
+            }
+        }
+    };
+    result.message = masker.mask(&result.message);
+}
+
+/// Read an answers file: `"<check id>" = "pass" | "fail" | "skip"`. Ids must name manual
+/// checks of the manifest.
+pub fn load_answers(path: &Path, manifest: &Manifest) -> Result<BTreeMap<String, Answer>, ManifestError> {
+    let text = std::fs::read_to_string(path).map_err(|err| ManifestError {
+        path: path.to_path_buf(),
+        line: 1,
+        column: 1,
+        message: format!("cannot read: {}", io_message(&err)),
+    })?;
+    parse_answers(&text, path, manifest)
+}
+
+pub fn parse_answers(text: &str, path: &Path, manifest: &Manifest) -> Result<BTreeMap<String, Answer>, ManifestError> {
+    let err_at = |offset: usize, message: String| {
+        let (line, column) = crate::rules::position(text, offset);
+        ManifestError { path: path.to_path_buf(), line, column, message }
+    };
+    let raw: BTreeMap<toml::Spanned<String>, toml::Spanned<Answer>> = toml::from_str(text).map_err(|e| {
+        let offset = e.span().map_or(0, |s| s.start);
+        err_at(offset, e.message().trim_end().trim_end_matches('.').to_string())
+    })?;
+    let mut out = BTreeMap::new();
+    for (id, answer) in raw {
+        match manifest.checks.iter().find(|c| c.id == *id.get_ref()) {
+            None => return Err(err_at(id.span().start, format!("no check `{}` in the manifest", id.get_ref()))),
+            Some(c) if c.kind != CheckKind::Manual => {
+                return Err(err_at(
+                    id.span().start,
+                    format!("`{}` is an automated check; only manual checks take answers", c.id),
+                ));
+            }
+            Some(_) => {
+                out.insert(id.into_inner(), answer.into_inner());
+            }
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,524 @@
+//! `preflight run` against the fake `aliyun` (tests/fake-aliyun): the manifests built from
+//! docs-src on account states with things present and missing, manual checks with and
+//! without answers, and commands that hang, flood, crash or receive hostile arguments.
+//! No assertion is about time; timeouts are only limits.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+const FULL_STATE: &str = r#"
+account_id = "1234567890123456"
+access_keys = [{ id = "LTAI5tFakeAccountKey01", status = "Active" }]
+
+[roles.AliyunEMRDefaultRole]
+policies = ["AliyunEMRRolePolicy"]
+[roles.AliyunECSInstanceForEMRRole]
+policies = ["AliyunECSInstanceForEMRRolePolicy"]
+[roles.AliyunEmrEcsDefaultRole]
+policies = ["AliyunEMRECSRolePolicy"]
+[roles.AliyunEMRManagedCostRole]
+policies = ["AliyunEMRManagedCostRolePolicy"]
+[roles.AliyunECSInstanceForEMRStudioRole]
+policies = ["AliyunECSInstanceForEMRStudioRolePolicy"]
+
+[users.DataWorks-admin]
+login_profile = true
+policies = ["AliyunDataWorksFullAccess"]
+access_keys = [{ id = "LTAI5tFakeUserKey0001", status = "Active" }]
+"#;
+
+/// A scratch folder with manifests built from docs-src, a `bin/aliyun` that is the fake, and
+/// an account state.
+struct Sandbox {
+    dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    fn new(state: &str) -> Sandbox {
+        let dir = tempfile::tempdir().unwrap();
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        preflight::build::build(&root.join("docs-src"), &dir.path().join("gen")).unwrap();
+        std::fs::create_dir_all(dir.path().join("bin")).unwrap();
+        std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_fake-aliyun"), dir.path().join("bin/aliyun")).unwrap();
+        std::fs::write(dir.path().join("state.toml"), state).unwrap();
+        Sandbox { dir }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    fn manifest(&self, rel: &str) -> String {
+        self.path(&format!("gen/checks/{rel}.toml")).to_string_lossy().into_owned()
+    }
+
+    /// Run preflight with a small, known environment; stdin is not a terminal.
+    fn run(&self, args: &[&str], extra_env: &[(&str, &str)]) -> (i32, String, String) {
+        let path = format!("{}:/usr/bin:/bin", self.path("bin").display());
+        let out = Command::new(env!("CARGO_BIN_EXE_preflight"))
+            .args(args)
+            .env_clear()
+            .env("PATH", path)
+            .env("HOME", self.dir.path())
+            .env("FAKE_ALIYUN_STATE", self.path("state.toml"))
+            .envs(extra_env.iter().copied())
+            .current_dir(self.dir.path())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
+    }
+
+    /// Run a manifest and return the exit code and the JSON results.
+    fn results(&self, manifest: &str, extra: &[&str]) -> (i32, Value) {
+        let mut args = vec!["run", manifest, "--format", "json", "--pass-env", "FAKE_ALIYUN_STATE"];
+        args.extend_from_slice(extra);
+        let (code, out, err) = self.run(&args, &[]);
+        let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}\n{err}"));
+        (code, v)
+    }
+}
+
+fn states(results: &Value) -> BTreeMap<String, String> {
+    results["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["id"].as_str().unwrap().to_string(), c["state"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+fn check<'a>(results: &'a Value, id: &str) -> &'a Value {
+    results["checks"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap_or_else(|| panic!("no {id}"))
+}
+
+/// Automated checks by state; manual checks are all `not_reviewed` without a terminal.
+fn automated_states(results: &Value) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for c in results["checks"].as_array().unwrap() {
+        if c["kind"] == "manual" {
+            assert_eq!(c["state"], "not_reviewed", "{c}");
+            assert!(c.get("answered_by").is_none());
+        } else {
+            out.insert(c["id"].as_str().unwrap().to_string(), c["state"].as_str().unwrap().to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn everything_present_passes_and_manual_checks_are_not_reviewed() {
+    let sb = Sandbox::new(FULL_STATE);
+    for guide in ["emr/assign-roles", "emr/prepare-account", "maxcompute/prepare-account"] {
+        let (code, r) = sb.results(&sb.manifest(guide), &[]);
+        let auto = automated_states(&r);
+        assert!(!auto.is_empty());
+        assert!(auto.values().all(|s| s == "pass"), "{guide}: {auto:#?}");
+        assert_eq!(code, 1, "manual checks nobody answered keep the exit code at 1");
+        assert_eq!(r["exit_code"], 1);
+        assert_eq!(r["results_version"], 1);
+    }
+}
+
+#[test]
+fn a_missing_role_fails_and_its_policy_check_is_skipped() {
+    let state =
+        FULL_STATE.replace("[roles.AliyunEMRManagedCostRole]\npolicies = [\"AliyunEMRManagedCostRolePolicy\"]\n", "");
+    let sb = Sandbox::new(&state);
+    let (code, r) = sb.results(&sb.manifest("emr/assign-roles"), &[]);
+    assert_eq!(code, 1);
+    let auto = automated_states(&r);
+    let r4 = "task_emr_assign_roles.s1.t1.r4";
+    assert_eq!(auto[&format!("{r4}~role-exists")], "fail");
+    assert_eq!(auto[&format!("{r4}~role-policy-attached")], "skipped");
+    assert_eq!(auto.values().filter(|s| *s == "pass").count(), 8, "{auto:#?}");
+    let failed = check(&r, &format!("{r4}~role-exists"));
+    assert_eq!(failed["exit_code"], 1);
+    assert_eq!(failed["message"], "exit code 1, expected 0");
+    assert!(failed["stderr"].as_str().unwrap().contains("EntityNotExist.Role"));
+    let skipped = check(&r, &format!("{r4}~role-policy-attached"));
+    assert_eq!(skipped["message"], format!("depends on {r4}~role-exists, which did not pass (fail)"));
+}
+
+#[test]
+fn a_policy_not_attached_fails() {
+    let state = FULL_STATE.replace("policies = [\"AliyunEMRRolePolicy\"]", "policies = []");
+    let sb = Sandbox::new(&state);
+    let (_, r) = sb.results(&sb.manifest("emr/assign-roles"), &[]);
+    let auto = automated_states(&r);
+    assert_eq!(auto["task_emr_assign_roles.s1.t1.r1~role-exists"], "pass");
+    assert_eq!(auto["task_emr_assign_roles.s1.t1.r1~role-policy-attached"], "fail");
+    let c = check(&r, "task_emr_assign_roles.s1.t1.r1~role-policy-attached");
+    assert_eq!(c["message"], r#"output does not match `"PolicyName":\s*"AliyunEMRRolePolicy"`"#);
+    assert_eq!(auto.values().filter(|s| *s == "pass").count(), 9);
+}
+
+#[test]
+fn a_missing_user_fails_and_what_depends_on_it_is_skipped() {
+    let start = FULL_STATE.find("[users.DataWorks-admin]").unwrap();
+    let sb = Sandbox::new(&FULL_STATE[..start]);
+    let (_, r) = sb.results(&sb.manifest("maxcompute/prepare-account"), &[]);
+    let p = "task_maxcompute_prepare_account.s1.p1";
+    let expected: BTreeMap<String, String> = [
+        (format!("{p}.3"), "pass"),
+        (format!("{p}.4.1~user-exists"), "fail"),
+        (format!("{p}.4.1~user-access-key"), "skipped"),
+        (format!("{p}.4.2"), "skipped"),
+        (format!("{p}.4.3"), "skipped"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k, v.to_string()))
+    .collect();
+    assert_eq!(automated_states(&r), expected);
+}
+
+#[test]
+fn no_console_logon_and_no_grant_fail() {
+    let state = FULL_STATE
+        .replace("login_profile = true", "login_profile = false")
+        .replace("policies = [\"AliyunDataWorksFullAccess\"]", "policies = [\"AliyunDataWorksReadOnlyAccess\"]");
+    let sb = Sandbox::new(&state);
+    let (_, r) = sb.results(&sb.manifest("maxcompute/prepare-account"), &[]);
+    let auto = automated_states(&r);
+    assert_eq!(auto["task_maxcompute_prepare_account.s1.p1.4.2"], "fail");
+    assert_eq!(auto["task_maxcompute_prepare_account.s1.p1.4.3"], "fail");
+    assert_eq!(auto["task_maxcompute_prepare_account.s1.p1.4.1~user-exists"], "pass");
+}
+
+#[test]
+fn answers_decide_manual_checks_and_all_passed_exits_0() {
+    let sb = Sandbox::new(FULL_STATE);
+    let manifest = sb.manifest("emr/assign-roles");
+    let (_, r) = sb.results(&manifest, &[]);
+    let manual: Vec<String> = r["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["kind"] == "manual")
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(manual.len(), 4);
+    let answers: String = manual.iter().map(|id| format!("\"{id}\" = \"pass\"\n")).collect();
+    std::fs::write(sb.path("all.toml"), &answers).unwrap();
+    let (code, r) = sb.results(&manifest, &["--answers", "all.toml"]);
+    assert_eq!(code, 0, "{r:#}");
+    assert!(states(&r).values().all(|s| s == "pass"));
+    assert_eq!(check(&r, &manual[0])["answered_by"], "answers_file");
+
+    let mixed = format!("\"{}\" = \"pass\"\n\"{}\" = \"fail\"\n\"{}\" = \"skip\"\n", manual[0], manual[1], manual[2]);
+    std::fs::write(sb.path("mixed.toml"), mixed).unwrap();
+    let (code, r) = sb.results(&manifest, &["--answers", "mixed.toml"]);
+    assert_eq!(code, 1);
+    let s = states(&r);
+    assert_eq!(
+        [&s[&manual[0]], &s[&manual[1]], &s[&manual[2]], &s[&manual[3]]],
+        ["pass", "fail", "skipped", "not_reviewed"]
+    );
+    assert_eq!(
+        r["counts"],
+        serde_json::json!({"total": 14, "pass": 11, "fail": 1, "error": 0, "timeout": 0, "skipped": 1, "not_reviewed": 1})
+    );
+}
+
+#[test]
+fn bad_answers_and_bad_manifests_exit_2_naming_the_line() {
+    let sb = Sandbox::new(FULL_STATE);
+    let manifest = sb.manifest("emr/assign-roles");
+    std::fs::write(
+        sb.path("typo.toml"),
+        "\"task_emr_assign_roles.s3.p1.1\" = \"pass\"\n\"task_emr_assign_roles.s3.p1.9\" = \"pass\"\n",
+    )
+    .unwrap();
+    let (code, _, err) = sb.run(&["run", &manifest, "--answers", "typo.toml"], &[]);
+    assert_eq!(code, 2);
+    assert_eq!(err, "error: typo.toml:2:1: no check `task_emr_assign_roles.s3.p1.9` in the manifest\n");
+    std::fs::write(sb.path("value.toml"), "\"task_emr_assign_roles.s3.p1.1\" = \"yes\"\n").unwrap();
+    let (code, _, err) = sb.run(&["run", &manifest, "--answers", "value.toml"], &[]);
+    assert_eq!(code, 2);
+    assert!(err.starts_with("error: value.toml:1:35: unknown variant `yes`"), "{err}");
+    std::fs::write(sb.path("auto.toml"), "\"task_emr_assign_roles.s1.t1.r1~role-exists\" = \"pass\"\n").unwrap();
+    let (code, _, err) = sb.run(&["run", &manifest, "--answers", "auto.toml"], &[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is an automated check; only manual checks take answers"), "{err}");
+
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(sb.path("edited.toml"), text.replacen("timeout_secs = 30", "timeout = 30", 1)).unwrap();
+    let (code, out, err) = sb.run(&["run", "edited.toml"], &[]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(err.starts_with("error: edited.toml:22:1: unknown field `timeout`"), "{err}");
+    let (code, _, err) = sb.run(&["run", &manifest, "--only", "nope"], &[]);
+    assert_eq!(code, 2);
+    assert_eq!(err, "error: no check `nope` in the manifest of `task_emr_assign_roles`\n");
+}
+
+#[test]
+fn only_from_and_dry_run_select_checks() {
+    let sb = Sandbox::new(FULL_STATE);
+    let manifest = sb.manifest("emr/assign-roles");
+    let r1 = "task_emr_assign_roles.s1.t1.r1";
+    let (code, r) = sb
+        .results(&manifest, &["--only", &format!("{r1}~role-exists"), "--only", &format!("{r1}~role-policy-attached")]);
+    assert_eq!(code, 0);
+    assert_eq!(states(&r).len(), 2);
+    let (_, r) = sb.results(&manifest, &["--from", "task_emr_assign_roles.s3.p1.3"]);
+    assert_eq!(
+        states(&r).keys().collect::<Vec<_>>(),
+        ["task_emr_assign_roles.s3.p1.3", "task_emr_assign_roles.s3.p1.4"]
+    );
+
+    let (code, out, _) = sb
+        .run(&["run", &manifest, "--dry-run", "--lang", "zh-CN", "--only", &format!("{r1}~role-policy-attached")], &[]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        format!(
+            "{r1}~role-policy-attached\n    角色AliyunEMRDefaultRole已添加权限策略AliyunEMRRolePolicy\n    \
+             run   aliyun ram ListPoliciesForRole --RoleName AliyunEMRDefaultRole\n    依赖 {r1}~role-exists\n"
+        )
+    );
+}
+
+#[test]
+fn summary_table_and_junit_report() {
+    let state = FULL_STATE.replace("policies = [\"AliyunEMRRolePolicy\"]", "policies = []");
+    let sb = Sandbox::new(&state);
+    let manifest = sb.manifest("emr/assign-roles");
+    let r1 = "task_emr_assign_roles.s1.t1.r1";
+    let (code, out, err) = sb.run(
+        &[
+            "run",
+            &manifest,
+            "--pass-env",
+            "FAKE_ALIYUN_STATE",
+            "--junit",
+            "junit.xml",
+            "--only",
+            &format!("{r1}~role-exists"),
+            "--only",
+            &format!("{r1}~role-policy-attached"),
+            "--only",
+            "task_emr_assign_roles.s3.p1.1",
+        ],
+        &[],
+    );
+    assert_eq!(code, 1);
+    let expected = [
+        "state         check                                                title",
+        "pass          task_emr_assign_roles.s1.t1.r1~role-exists           RAM role AliyunEMRDefaultRole exists",
+        "fail          task_emr_assign_roles.s1.t1.r1~role-policy-attached  Policy AliyunEMRRolePolicy is attached to role AliyunEMRDefaultRole",
+        "not_reviewed  task_emr_assign_roles.s3.p1.1                        Log on to the EMR console with your Alibaba Cloud account.",
+        "3 checks: 1 pass, 1 fail, 0 error, 0 timeout, 0 skipped, 1 not_reviewed",
+    ];
+    assert_eq!(out.lines().collect::<Vec<_>>(), expected);
+    assert!(
+        err.contains(&format!("[1/3] pass         {r1}~role-exists  RAM role AliyunEMRDefaultRole exists (")),
+        "{err}"
+    );
+    let xml = std::fs::read_to_string(sb.path("junit.xml")).unwrap();
+    assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"preflight\" tests=\"3\" failures=\"2\" errors=\"0\" skipped=\"0\""), "{xml}");
+    assert!(xml.contains(&format!(
+        "name=\"{r1}~role-policy-attached: Policy AliyunEMRRolePolicy is attached to role AliyunEMRDefaultRole\""
+    )));
+    assert!(xml.contains("<failure type=\"fail\" message=\"output does not match `&quot;PolicyName&quot;:\\s*&quot;AliyunEMRRolePolicy&quot;`\"/>"), "{xml}");
+    assert!(xml.contains("<failure type=\"not_reviewed\" message=\"nobody answered"), "{xml}");
+    assert_eq!(xml.matches("<testcase ").count(), 3);
+    assert_eq!(
+        xml.matches("</testcase>").count()
+            + xml.matches("\"/>\n    <testcase").count()
+            + usize::from(xml.contains("\"/>\n  </testsuite>")),
+        3
+    );
+}
+
+#[test]
+fn summary_in_chinese() {
+    let sb = Sandbox::new(FULL_STATE);
+    let manifest = sb.manifest("maxcompute/prepare-account");
+    let (_, out, _) = sb.run(
+        &[
+            "run",
+            &manifest,
+            "--lang",
+            "zh-CN",
+            "--pass-env",
+            "FAKE_ALIYUN_STATE",
+            "--only",
+            "task_maxcompute_prepare_account.s1.p1.4.3",
+            "--only",
+            "task_maxcompute_prepare_account.s1.p1.2",
+        ],
+        &[],
+    );
+    let expected = [
+        "状态          检查项                                     标题",
+        "not_reviewed  task_maxcompute_prepare_account.s1.p1.2    完成实名认证。",
+        "pass          task_maxcompute_prepare_account.s1.p1.4.3  RAM用户DataWorks-admin已获授权限策略AliyunDataWorksFullAccess",
+        "2 项检查：1 通过，0 失败，0 出错，0 超时，0 跳过，1 未确认",
+    ];
+    assert_eq!(out.lines().collect::<Vec<_>>(), expected);
+}
+
+// ---- commands that misbehave ---------------------------------------------------------------
+
+fn misbehaving() -> String {
+    concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/manifest/run/misbehaving.toml").to_string()
+}
+
+/// Is the process gone (or dead and waiting to be reaped)?
+fn dead(pid: &str) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Err(_) => true,
+        Ok(stat) => stat.rsplit(')').next().is_some_and(|rest| rest.trim_start().starts_with(['Z', 'X'])),
+    }
+}
+
+#[test]
+fn a_hanging_command_times_out_and_its_whole_group_is_killed() {
+    let sb = Sandbox::new(FULL_STATE);
+    let (code, r) = sb.results(&misbehaving(), &["--only", "hang"]);
+    assert_eq!(code, 1);
+    let c = check(&r, "hang");
+    assert_eq!(c["state"], "timeout");
+    assert_eq!(c["message"], "no answer within 1 s; its process group was killed");
+    assert_eq!(c["stdout"], "hanging\n");
+    let pids = std::fs::read_to_string(sb.path("pids.txt")).unwrap();
+    let pids: Vec<&str> = pids.split_whitespace().collect();
+    assert_eq!(pids.len(), 2, "child and grandchild");
+    // SIGKILL is delivered before `run` returns; the loop is a limit, not a timing claim.
+    for _ in 0..500 {
+        if pids.iter().all(|p| dead(p)) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    for p in &pids {
+        assert!(dead(p), "process {p} survived the timeout");
+    }
+}
+
+#[test]
+fn a_flooding_command_is_capped_and_the_run_completes() {
+    let sb = Sandbox::new(FULL_STATE);
+    let (_, r) = sb.results(&misbehaving(), &["--only", "flood"]);
+    let c = check(&r, "flood");
+    assert_eq!(c["state"], "pass");
+    assert_eq!(c["stdout"].as_str().unwrap().len(), 64 * 1024);
+    assert_eq!(c["stderr"].as_str().unwrap().len(), 64 * 1024);
+    assert_eq!((c["stdout_truncated"].as_bool(), c["stderr_truncated"].as_bool()), (Some(true), Some(true)));
+}
+
+#[test]
+fn a_crashing_command_is_an_error_and_blocks_its_dependents() {
+    let sb = Sandbox::new(FULL_STATE);
+    let (code, r) = sb.results(&misbehaving(), &["--from", "crash"]);
+    assert_eq!(code, 1);
+    let c = check(&r, "crash");
+    assert_eq!(c["state"], "error");
+    assert_eq!(c["signal"], 6);
+    assert_eq!(c["message"], "killed by signal 6");
+    assert_eq!(check(&r, "missing-program")["state"], "error");
+    assert_eq!(check(&r, "missing-program")["message"], "program `preflight-no-such-program` not found on PATH");
+    assert_eq!(check(&r, "after-crash")["state"], "skipped");
+}
+
+#[test]
+fn hostile_arguments_arrive_as_one_argument_each_verbatim() {
+    let sb = Sandbox::new(FULL_STATE);
+    let (_, r) = sb.results(&misbehaving(), &["--only", "injection"]);
+    let c = check(&r, "injection");
+    assert_eq!(c["state"], "pass");
+    let argv: Vec<String> = serde_json::from_str(c["stdout"].as_str().unwrap()).unwrap();
+    assert_eq!(argv, ["$(id)", "a;b", "`id`", "x\ny", "'q' \"w\"", "| rm -rf ~ &", "{{ role }}"]);
+}
+
+/// Values that come from a guide go through rules and templates into one argument each.
+#[test]
+fn hostile_values_in_a_guide_stay_one_argument() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    std::fs::create_dir_all(src.join("en-US")).unwrap();
+    std::fs::write(
+        src.join("en-US/roles.md"),
+        "# Roles {#task_roles}\n\n|Role|Policy|\n|---|---|\n|R;$HOME|$(id) `id` c|\n|x; rm -rf ~|{{ role }}|\n",
+    )
+    .unwrap();
+    std::fs::write(
+        src.join("rules.toml"),
+        "rules_version = 1\n\n[[rule]]\nname = \"echo\"\nfrom = \"table-row\"\nrequire = [\"role\", \"policy\"]\n\
+         title = { en-US = \"{{ role }}\", zh-CN = \"{{ role }}\" }\n\
+         argv = [\"aliyun\", \"test\", \"argv\", \"--RoleName\", \"{{ role }}\", \"{{ policy }}\"]\n\
+         expect_output = '\"{{ role }}\"'\n",
+    )
+    .unwrap();
+    preflight::build::build(&src, &tmp.path().join("gen")).unwrap();
+    let sb = Sandbox::new(FULL_STATE);
+    let manifest = tmp.path().join("gen/checks/roles.toml");
+    let (code, r) = sb.results(manifest.to_str().unwrap(), &[]);
+    assert_eq!(code, 0, "{r:#}");
+    let echoed: Vec<Vec<String>> = r["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| serde_json::from_str(c["stdout"].as_str().unwrap()).unwrap())
+        .collect();
+    // Whatever the model read from each row arrives as exactly one argument, unchanged.
+    let project = preflight::project::discover(&src).unwrap();
+    let guide = preflight::project::compile_all(&project).remove(0).guide.unwrap();
+    let preflight::model::Block::Table(table) = &guide.sections[0].blocks[0] else { panic!("no table") };
+    let from_model: Vec<Vec<String>> = table
+        .records
+        .iter()
+        .map(|rec| vec!["--RoleName".to_string(), rec.role.clone().unwrap(), rec.policy.clone().unwrap()])
+        .collect();
+    assert_eq!(echoed, from_model);
+    assert_eq!(
+        echoed[1],
+        ["--RoleName", "x; rm -rf ~", "{{ role }}"],
+        "a value that looks like a template is not rendered"
+    );
+    assert_eq!(echoed[0][2], "$(id) id c");
+}
+
+#[test]
+fn the_environment_is_allow_listed_and_secrets_are_masked() {
+    let sb = Sandbox::new(FULL_STATE);
+    let secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCY";
+    let env = [
+        ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", secret),
+        ("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAI5tSecretIdValue"),
+        ("NOT_ALLOWED", "1"),
+    ];
+    let (_, out, err) = sb.run(&["run", &misbehaving(), "--only", "env", "--format", "json", "--junit", "j.xml"], &env);
+    let r: Value = serde_json::from_str(&out).unwrap();
+    let child_env: BTreeMap<String, String> =
+        serde_json::from_str(check(&r, "env")["stdout"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        child_env.keys().collect::<Vec<_>>(),
+        ["ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "HOME", "PATH"],
+        "FAKE_ALIYUN_STATE was not passed with --pass-env, NOT_ALLOWED is not on the list"
+    );
+    assert_eq!(child_env["ALIBABA_CLOUD_ACCESS_KEY_SECRET"], "****");
+    assert_eq!(child_env["ALIBABA_CLOUD_ACCESS_KEY_ID"], "****");
+    let xml = std::fs::read_to_string(sb.path("j.xml")).unwrap();
+    for text in [&out, &err, &xml] {
+        assert!(!text.contains(secret) && !text.contains("LTAI5tSecretIdValue"), "{text}");
+    }
+    // AccessKey ids in ordinary output are masked too.
+    let (_, r) =
+        sb.results(&sb.manifest("maxcompute/prepare-account"), &["--only", "task_maxcompute_prepare_account.s1.p1.3"]);
+    let stdout = check(&r, "task_maxcompute_prepare_account.s1.p1.3")["stdout"].as_str().unwrap().to_string();
+    assert!(stdout.contains("\"AccessKeyId\": \"LTAI****\"") && !stdout.contains("LTAI5tFake"), "{stdout}");
+}
+
+#[test]
+fn the_task_list_command_prints_markdown() {
+    let sb = Sandbox::new(FULL_STATE);
+    let (code, out, _) = sb.run(&["tasks", &sb.manifest("emr/assign-roles"), "--lang", "zh-CN"], &[]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("## 为EMR授予默认角色\n\n- [ ] RAM角色AliyunEMRDefaultRole已存在 (`aliyun ram GetRole --RoleName AliyunEMRDefaultRole`)\n"), "{out}");
+    assert!(out.contains("\n- [ ] 使用阿里云账号登录EMR控制台。\n"), "{out}");
+}
