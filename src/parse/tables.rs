@@ -68,6 +68,26 @@ fn is_fence(line: &str) -> bool {
     t.starts_with("```") || t.starts_with("~~~")
 }
 
+/// How many fences (runs of three or more backticks or tildes) a line of a row holds:
+/// in a cell, a fence may open right after a bar (`|```…`).
+fn fence_marks(line: &str) -> usize {
+    let mut marks = 0;
+    for tick in ['`', '~'] {
+        let mut run = 0;
+        for c in line.chars().chain(std::iter::once(' ')) {
+            if c == tick {
+                run += 1;
+            } else {
+                if run >= 3 {
+                    marks += 1;
+                }
+                run = 0;
+            }
+        }
+    }
+    marks
+}
+
 fn ends_row(line: &str) -> bool {
     let t = line.trim_end();
     t.ends_with('|') && !t.ends_with("\\|")
@@ -126,15 +146,10 @@ pub fn find_tables(text: &str) -> Vec<TableRegion> {
                     break n - 1;
                 }
                 let l = lines.get(k);
+                if fence_marks(l) % 2 == 1 {
+                    fence = !fence;
+                }
                 if fence {
-                    if is_fence(l) {
-                        fence = false;
-                    } else {
-                        k += 1;
-                        continue;
-                    }
-                } else if k > j && is_fence(l) {
-                    fence = true;
                     k += 1;
                     continue;
                 }
@@ -177,18 +192,19 @@ fn split_cells(text: &str, row: Range<usize>) -> Vec<Range<usize>> {
     let s = &text[row.clone()];
     let mut seps = Vec::new();
     let mut fence = false;
-    let mut line_start = true;
     let mut escaped = false;
+    let mut run = (' ', 0usize);
     for (i, c) in s.char_indices() {
-        if line_start {
-            line_start = false;
-            let rest = s[i..].trim_start_matches(' ');
-            if rest.starts_with("```") || rest.starts_with("~~~") {
+        // A run of three backticks (or tildes) opens or closes a fence, also mid-line.
+        if c == '`' || c == '~' {
+            run = if run.0 == c { (c, run.1 + 1) } else { (c, 1) };
+            if run.1 == 3 && !escaped {
                 fence = !fence;
             }
+        } else {
+            run = (' ', 0);
         }
         match c {
-            '\n' => line_start = true,
             '\\' if !escaped => {
                 escaped = true;
                 continue;
@@ -243,6 +259,16 @@ mod tests {
         let masked = mask(text, &tables);
         assert_eq!(masked.lines().count(), text.lines().count());
         assert!(masked.ends_with("\nafter\n"));
+    }
+
+    #[test]
+    fn a_fence_may_open_right_after_a_bar() {
+        let text = "|A|B|\n|-|-|\n|x|text\n\n|```\ncode | more\n``` |\n|y|z|\n";
+        let t = &find_tables(text)[0];
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows[0].cells.len(), 3);
+        assert!(text[t.rows[0].cells[2].clone()].contains("code | more"));
+        assert_eq!(&text[t.rows[1].cells[0].clone()], "y");
     }
 
     #[test]
