@@ -126,7 +126,11 @@ struct Progress {
 impl Observer for Progress {
     fn finished(&mut self, index: usize, total: usize, r: &CheckResult) {
         let width = total.to_string().len();
-        let time = if r.kind == CheckKind::Automated { format!(" ({} ms)", r.duration_ms) } else { String::new() };
+        let time = if r.kind == CheckKind::Automated && r.state != run::State::Skipped {
+            format!(" ({} ms)", r.duration_ms)
+        } else {
+            String::new()
+        };
         eprintln!("[{:>width$}/{total}] {:<12} {}  {}{time}", index + 1, r.state.as_str(), r.id, r.title);
         if !matches!(r.state, run::State::Pass | run::State::NotReviewed) {
             eprintln!("{:>w$}{}", "", r.message, w = 2 * width + 17);
