@@ -35,7 +35,12 @@ pub struct Summary {
 #[derive(Debug)]
 pub enum BuildError {
     Project(ProjectError),
-    Write { path: std::path::PathBuf, err: std::io::Error },
+    Write {
+        path: std::path::PathBuf,
+        err: std::io::Error,
+    },
+    /// The site's templates or UI strings are broken.
+    Site(render::site::ThemeError),
 }
 
 impl std::fmt::Display for BuildError {
@@ -43,6 +48,7 @@ impl std::fmt::Display for BuildError {
         match self {
             BuildError::Project(e) => e.fmt(f),
             BuildError::Write { path, err } => write!(f, "cannot write {}: {err}", path.display()),
+            BuildError::Site(e) => write!(f, "templates: {e}"),
         }
     }
 }
@@ -50,8 +56,17 @@ impl std::fmt::Display for BuildError {
 impl std::error::Error for BuildError {}
 
 /// All output files of a project, rendered in memory, and the sync report they
-/// include. Each stage adds its files here.
+/// include, with the site's theme compiled into preflight.
 pub fn render_all(config: &Config, compiled: &[Compiled]) -> (Vec<OutputFile>, SyncReport) {
+    render_all_with(config, compiled, render::site::Theme::embedded()).expect("the embedded theme renders (tested)")
+}
+
+/// All output files of a project with a given site theme. Each stage adds its files here.
+pub fn render_all_with(
+    config: &Config,
+    compiled: &[Compiled],
+    theme: &render::site::Theme,
+) -> Result<(Vec<OutputFile>, SyncReport), render::site::ThemeError> {
     let pairs = pairs::pair_project(config, compiled);
     let (sync_report, comparisons) = sync::sync_pairs(&pairs);
     let mut statuses = BTreeMap::new();
@@ -67,18 +82,25 @@ pub fn render_all(config: &Config, compiled: &[Compiled]) -> (Vec<OutputFile>, S
     files.push(OutputFile { path: "sync.json".into(), bytes: render::json::to_json(&sync_report).into_bytes() });
     files.push(OutputFile { path: "schema/sync.schema.json".into(), bytes: render::sync::sync_schema().into_bytes() });
     files.extend(crate::manifest::outputs(config, compiled, &pairs));
+    let checks = BTreeMap::new();
+    files.extend(render::site::outputs(config, compiled, &pairs, &sync_report, &statuses, &checks, theme)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    (files, sync_report)
+    Ok((files, sync_report))
 }
 
 pub fn build(src: &Path, out: &Path) -> Result<BuildResult, BuildError> {
+    build_with_theme(src, out, render::site::Theme::embedded())
+}
+
+/// [`build`] with a site theme read at run time (`serve` reloads `templates/`).
+pub fn build_with_theme(src: &Path, out: &Path, theme: &render::site::Theme) -> Result<BuildResult, BuildError> {
     let project = project::discover(src).map_err(BuildError::Project)?;
     // A bad rules file stops the build before anything is rendered or written.
     crate::rules::load(src).map_err(|e| {
         BuildError::Project(ProjectError::Config { path: e.path, line: e.line, column: e.column, message: e.message })
     })?;
     let compiled = project::compile_all(&project);
-    let (files, sync) = render_all(&project.config, &compiled);
+    let (files, sync) = render_all_with(&project.config, &compiled, theme).map_err(BuildError::Site)?;
     let report = emit::write_tree(out, &files).map_err(|err| BuildError::Write { path: out.to_path_buf(), err })?;
     let summary = summarize(&project, &compiled);
     Ok(BuildResult { project, compiled, report, summary, sync })

@@ -2,6 +2,7 @@
 //! reads the file system or the clock, so output is byte-identical across runs.
 
 pub mod json;
+pub mod site;
 pub mod sync;
 pub mod text;
 

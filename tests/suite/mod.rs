@@ -4,4 +4,5 @@ mod fixtures;
 mod manifest;
 mod pair;
 mod run;
+mod site;
 mod sync;

@@ -1,0 +1,290 @@
+// preflight site script: checklist with saved progress, export and import of results in
+// the format of `preflight run`, copy buttons, search, and a language switch that keeps
+// the step. No framework, no build step, no inline script: loaded with <script src defer>
+// under the page's Content-Security-Policy. Text from files or the index is only ever set
+// with textContent, never parsed as HTML.
+(function () {
+  'use strict';
+  var body = document.body;
+  var $ = function (sel, el) { return (el || document).querySelector(sel); };
+  var $$ = function (sel, el) { return Array.prototype.slice.call((el || document).querySelectorAll(sel)); };
+  function t(key, vars) {
+    var s = body.getAttribute('data-t-' + key) || '';
+    Object.keys(vars || {}).forEach(function (k) { s = s.split('{' + k + '}').join(String(vars[k])); });
+    return s;
+  }
+  var STATES = ['pass', 'fail', 'error', 'timeout', 'skipped', 'not_reviewed'];
+
+  // ---- checklist: one key per step id, shared by both languages (same ids)
+  var KEY = 'preflight:done:';
+  function saved(id) { try { return localStorage.getItem(KEY + id) === '1'; } catch (e) { return false; } }
+  function save(id, done) {
+    try { if (done) { localStorage.setItem(KEY + id, '1'); } else { localStorage.removeItem(KEY + id); } } catch (e) { /* private mode */ }
+  }
+  var ticks = $$('input.pf-tick');
+  var progress = $('#pf-progress');
+  var progressText = $('#pf-progress-text');
+  function refresh() {
+    var done = 0;
+    ticks.forEach(function (c) {
+      c.checked = saved(c.getAttribute('data-step'));
+      if (c.checked) { done += 1; }
+      c.closest('li.pf-step').classList.toggle('pf-done', c.checked);
+    });
+    if (progress) {
+      progress.value = done;
+      progress.textContent = done + ' / ' + ticks.length;
+      progressText.textContent = t('progress', { done: done, total: ticks.length });
+    }
+  }
+  ticks.forEach(function (c) {
+    c.addEventListener('change', function () { save(c.getAttribute('data-step'), c.checked); refresh(); });
+  });
+  window.addEventListener('storage', refresh);
+  window.addEventListener('pageshow', refresh);
+  refresh();
+
+  var toolbar = $('#pf-toolbar');
+  if (toolbar) { toolbar.hidden = false; }
+  var reset = $('#pf-reset');
+  if (reset) {
+    reset.addEventListener('click', function () {
+      ticks.forEach(function (c) { save(c.getAttribute('data-step'), false); });
+      refresh();
+    });
+  }
+
+  // ---- export: the progress as the results JSON of `preflight run`
+  var article = $('article.pf-guide');
+  function results() {
+    var checks = [];
+    ticks.forEach(function (c) {
+      var step = c.closest('li.pf-step');
+      var state = c.checked ? 'pass' : 'not_reviewed';
+      var message = c.checked ? 'ticked in the published checklist' : 'not ticked in the published checklist';
+      var own = $$(':scope > .pf-checks .pf-check', step);
+      var title = $('.pf-command', step).textContent.replace(/\s+/g, ' ').trim();
+      if (own.length === 0) {
+        checks.push({ id: c.getAttribute('data-step'), kind: 'manual', title: title, required: true, state: state, message: message, duration_ms: 0 });
+      }
+      own.forEach(function (el) {
+        checks.push({ id: el.getAttribute('data-check'), kind: el.getAttribute('data-kind'), title: el.getAttribute('data-title'), required: true, state: state, message: message, duration_ms: 0 });
+      });
+    });
+    var counts = { total: checks.length, pass: 0, fail: 0, error: 0, timeout: 0, skipped: 0, not_reviewed: 0 };
+    checks.forEach(function (c) { counts[c.state] += 1; });
+    return {
+      results_version: 1,
+      manifest: article.getAttribute('data-manifest'),
+      guide: article.getAttribute('data-guide'),
+      title: article.getAttribute('data-title'),
+      lang: body.getAttribute('data-lang'),
+      exit_code: counts.pass === counts.total ? 0 : 1,
+      counts: counts,
+      checks: checks
+    };
+  }
+  var exportButton = $('#pf-export');
+  if (exportButton) {
+    exportButton.addEventListener('click', function () {
+      var data = results();
+      var blob = new Blob([JSON.stringify(data, null, 2) + '\n'], { type: 'application/json' });
+      var a = document.createElement('a');
+      a.href = URL.createObjectURL(blob);
+      a.download = data.guide + '.results.json';
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(function () { URL.revokeObjectURL(a.href); }, 1000);
+    });
+  }
+
+  // ---- import: show which checks of a `preflight run` results file passed
+  var fileInput = $('#pf-results');
+  var status = $('#pf-results-status');
+  function badge(host, state) {
+    var el = $(':scope > .pf-state', host) || host.appendChild(document.createElement('span'));
+    el.className = 'pf-state pf-state-' + state;
+    el.textContent = t('state-' + state);
+  }
+  function showResults(text) {
+    var data = null;
+    try { data = JSON.parse(text); } catch (e) { data = null; }
+    if (!data || typeof data.results_version !== 'number' || !Array.isArray(data.checks)) {
+      status.textContent = t('invalid');
+      return;
+    }
+    var byId = {};
+    data.checks.forEach(function (c) {
+      if (c && typeof c.id === 'string' && STATES.indexOf(c.state) >= 0) { byId[c.id] = c.state; }
+    });
+    $$('.pf-state').forEach(function (el) { el.remove(); });
+    $$('.pf-check').forEach(function (el) {
+      var state = byId[el.getAttribute('data-check')];
+      el.removeAttribute('data-state');
+      if (state) { el.setAttribute('data-state', state); badge(el, state); }
+    });
+    $$('li.pf-step').forEach(function (step) {
+      var state = byId[step.getAttribute('data-step')];
+      step.removeAttribute('data-result');
+      if (state) { step.setAttribute('data-result', state); badge($('.pf-step-head', step), state); }
+    });
+    var n = { pass: 0, fail: 0, other: 0 };
+    Object.keys(byId).forEach(function (id) {
+      var s = byId[id];
+      if (s === 'pass') { n.pass += 1; } else if (s === 'fail') { n.fail += 1; } else { n.other += 1; }
+    });
+    var message = t('loaded', n);
+    if (article && data.guide !== article.getAttribute('data-guide')) {
+      message += ' ' + t('other-guide', { guide: String(data.guide) });
+    }
+    status.textContent = message;
+  }
+  if (fileInput) {
+    fileInput.addEventListener('change', function () {
+      var file = fileInput.files && fileInput.files[0];
+      if (!file) { return; }
+      var reader = new FileReader();
+      reader.onload = function () { showResults(String(reader.result)); };
+      reader.readAsText(file);
+    });
+  }
+
+  // ---- copy buttons
+  if (navigator.clipboard) {
+    $$('.pf-code').forEach(function (block) {
+      var button = $('.pf-copy', block);
+      var label = button.textContent;
+      button.hidden = false;
+      button.addEventListener('click', function () {
+        navigator.clipboard.writeText($('pre', block).textContent).then(function () {
+          button.textContent = t('copied');
+          setTimeout(function () { button.textContent = label; }, 1500);
+        }, function () { /* no permission: nothing to do */ });
+      });
+    });
+  }
+
+  // ---- language switch: the same step in the other language
+  var switcher = $('a.pf-switch');
+  function currentStep() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var el = id && document.getElementById(id);
+    if (el) { return el; }
+    if (window.scrollY < 10) { return null; }
+    return $$('li.pf-step').filter(function (s) { return s.getBoundingClientRect().top >= 0; })[0] || null;
+  }
+  if (switcher) {
+    var base = switcher.getAttribute('href').split('#')[0];
+    switcher.addEventListener('click', function () {
+      var el = currentStep();
+      var id = el && (el.getAttribute('data-counterpart') || el.id);
+      switcher.setAttribute('href', id ? base + '#' + encodeURIComponent(id) : base + location.hash);
+    });
+  }
+
+  // ---- search: index built by `preflight build`; English words, Chinese bigrams
+  var form = $('#pf-search');
+  var query = $('#pf-q');
+  var out = $('#pf-search-results');
+  var root = body.getAttribute('data-root') || '';
+  var index = null;
+  function isCjk(ch) {
+    var c = ch.codePointAt(0);
+    return (c >= 0x3040 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+      (c >= 0xAC00 && c <= 0xD7AF) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x2FFFF);
+  }
+  // Query terms, split as the index was (src/render/site/search.rs): a CJK run of two or
+  // more characters becomes its bigrams, one character stays itself; words are lower-cased.
+  function terms(text) {
+    var words = [];
+    var word = '';
+    var run = [];
+    function flush() {
+      if (word) { words.push(word); word = ''; }
+      if (run.length === 1) { words.push(run[0]); }
+      for (var i = 0; i + 1 < run.length; i += 1) { words.push(run[i] + run[i + 1]); }
+      run = [];
+    }
+    Array.from(text.toLowerCase()).forEach(function (ch) {
+      if (isCjk(ch)) { if (word) { words.push(word); word = ''; } run.push(ch); }
+      else if (/[\p{L}\p{N}]/u.test(ch)) { if (run.length) { flush(); } word += ch; }
+      else { flush(); }
+    });
+    flush();
+    return words;
+  }
+  function search(text) {
+    var list = terms(text);
+    if (!list.length) { return []; }
+    var hits = null;
+    list.forEach(function (term, i) {
+      var found = {};
+      var keys = index.terms[term] ? [term] : [];
+      if (i === list.length - 1 && /^[a-z0-9]/.test(term)) {
+        keys = Object.keys(index.terms).filter(function (k) { return k.indexOf(term) === 0; });
+      }
+      keys.forEach(function (k) { index.terms[k].forEach(function (n) { found[n] = true; }); });
+      hits = hits === null ? found : Object.keys(hits).reduce(function (acc, n) { if (found[n]) { acc[n] = true; } return acc; }, {});
+    });
+    var lang = body.getAttribute('data-lang');
+    return Object.keys(hits).map(Number).sort(function (a, b) {
+      var ea = index.entries[a], eb = index.entries[b];
+      var ka = (ea.l === lang ? 0 : 2) + (ea.g ? 1 : 0), kb = (eb.l === lang ? 0 : 2) + (eb.g ? 1 : 0);
+      return ka - kb || a - b;
+    }).slice(0, 20).map(function (n) { return index.entries[n]; });
+  }
+  function show() {
+    out.textContent = '';
+    var text = query.value.trim();
+    if (!text || !index) { return; }
+    var found = search(text);
+    if (!found.length) {
+      var none = document.createElement('p');
+      none.textContent = t('no-results');
+      out.appendChild(none);
+      return;
+    }
+    var ul = document.createElement('ul');
+    found.forEach(function (e) {
+      var li = document.createElement('li');
+      var a = document.createElement('a');
+      a.href = root + e.u;
+      a.textContent = e.t;
+      a.lang = e.l;
+      li.appendChild(a);
+      var meta = document.createElement('span');
+      meta.className = 'pf-meta';
+      meta.textContent = ' ' + (e.g ? e.g + ' · ' : '') + e.l;
+      li.appendChild(meta);
+      ul.appendChild(li);
+    });
+    out.appendChild(ul);
+  }
+  function withIndex(then) {
+    if (index) { then(); return; }
+    var viaScript = function () {
+      var s = document.createElement('script');
+      s.src = root + 'search-index.js';
+      s.onload = function () { index = window.PREFLIGHT_SEARCH || null; then(); };
+      document.head.appendChild(s);
+    };
+    if (window.PREFLIGHT_SEARCH) { index = window.PREFLIGHT_SEARCH; then(); return; }
+    // fetch works over http; pages opened from disk load the same index as a script.
+    if (location.protocol === 'http:' || location.protocol === 'https:') {
+      fetch(root + 'search-index.json').then(function (r) { return r.json(); })
+        .then(function (j) { index = j; then(); }, viaScript);
+    } else {
+      viaScript();
+    }
+  }
+  if (form) {
+    form.hidden = false;
+    var timer = null;
+    query.addEventListener('input', function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { withIndex(show); }, 120);
+    });
+    form.addEventListener('submit', function (e) { e.preventDefault(); withIndex(show); });
+  }
+}());

@@ -1,0 +1,458 @@
+//! Model → HTML fragments for the site. Text is escaped here; the chrome around steps,
+//! notes, code and tables comes from the theme's `fragments/` templates, which escape
+//! every value they get. Raw HTML from the model goes through an allow-list sanitizer
+//! (ammonia) and link targets through [`safe_href`].
+//!
+//! Must never: emit a `<script>`, an event-handler attribute, a `style` attribute, or a
+//! `javascript:`/`data:`/`vbscript:` link; load anything from another host (an image on
+//! the web becomes a link to it).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
+
+use serde::Serialize;
+
+use super::theme::{ThemeError, Ui};
+use super::{CheckView, Theme};
+use crate::model::{Block, Inline, ListItem, NoteKind, Step, StepSync, SyncStatus, Table};
+
+/// Escape text for HTML content and quoted attribute values.
+pub fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A model id as an HTML id: ids may carry anything the writer typed in `{#…}`, but an
+/// HTML id has no whitespace and is not empty. Both languages map an id the same way, so
+/// anchors and saved progress still agree across them.
+pub fn html_id(id: &str) -> String {
+    id.chars().map(|c| if c.is_whitespace() || c.is_control() { '_' } else { c }).collect()
+}
+
+/// A link target that is safe to put in `href`: relative, `#fragment`, `http(s):` or
+/// `mailto:`. Anything else with a scheme (`javascript:`, `data:`, `vbscript:`, `file:`,
+/// obfuscated with case, whitespace or control characters) gives `None`.
+pub fn safe_href(dest: &str) -> Option<String> {
+    let dest = dest.trim();
+    if dest.is_empty() || dest.starts_with("~~") {
+        return None;
+    }
+    // Browsers drop tabs and newlines anywhere in a URL and ignore leading controls.
+    let squeezed: String = dest.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect();
+    let lower = squeezed.to_ascii_lowercase();
+    let scheme_end = lower.find(':');
+    let path_start = lower.find(['/', '?', '#']);
+    match scheme_end {
+        Some(i) if path_start.is_none_or(|p| i < p) => {
+            let scheme = &lower[..i];
+            if matches!(scheme, "http" | "https" | "mailto") { Some(dest.to_string()) } else { None }
+        }
+        _ if lower.starts_with("//") => Some(format!("https:{dest}")),
+        _ => Some(dest.to_string()),
+    }
+}
+
+/// Image sources shown in place: only `data:image/…` rasters, which load nothing. Images
+/// on the web and relative ones (the site does not copy the doc tree's images) become
+/// links; anything else shows only its alt text.
+fn inline_image_src(src: &str) -> Option<&str> {
+    let lower = src.trim().to_ascii_lowercase();
+    let raster = ["data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp"];
+    raster.iter().any(|p| lower.starts_with(p)).then(|| src.trim())
+}
+
+/// A relative link to another guide (`assign-roles.md#x`) points at its page in the site.
+fn md_to_html(href: &str) -> String {
+    let relative = !href.contains(':') && !href.starts_with('/') && !href.starts_with('#');
+    let end = href.find(['#', '?']).unwrap_or(href.len());
+    match href[..end].strip_suffix(".md") {
+        Some(stem) if relative => format!("{stem}.html{}", &href[end..]),
+        _ => href.to_string(),
+    }
+}
+
+fn sanitizer() -> &'static ammonia::Builder<'static> {
+    static BUILDER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    BUILDER.get_or_init(|| {
+        let mut b = ammonia::Builder::default();
+        // Raw `<img>` is dropped: it would load from the web or from a path the site
+        // does not have. Images written in Markdown are links instead (see `inlines`).
+        b.url_schemes(["http", "https", "mailto"].into_iter().collect())
+            .rm_tags(["img"])
+            .add_allowed_classes("a", ["pf-image-link"])
+            .add_allowed_classes("span", ["pf-text-link"]);
+        b
+    })
+}
+
+/// Raw HTML through the allow-list: no script, style, event handlers or unsafe URLs.
+pub fn sanitize(html: &str) -> String {
+    sanitizer().clean(html).to_string()
+}
+
+/// Inline content as HTML. A run that holds raw HTML is sanitized as a whole, so tags
+/// opened and closed in separate pieces (`<sup>`…`</sup>`) stay balanced.
+pub fn inlines(content: &[Inline], ui: &Ui) -> String {
+    let mut out = String::new();
+    let mut raw = false;
+    push_inlines(content, ui, &mut out, &mut raw);
+    if raw { sanitize(&out) } else { out }
+}
+
+fn push_inlines(content: &[Inline], ui: &Ui, out: &mut String, raw: &mut bool) {
+    for inline in content {
+        match inline {
+            Inline::Text { text } => out.push_str(&esc(text)),
+            Inline::Code { code } => {
+                out.push_str("<code>");
+                out.push_str(&esc(code));
+                out.push_str("</code>");
+            }
+            Inline::Strong { content } => wrap("strong", content, ui, out, raw),
+            Inline::Emphasis { content } => wrap("em", content, ui, out, raw),
+            Inline::Strikethrough { content } => wrap("del", content, ui, out, raw),
+            Inline::Link { dest, title, content, .. } => match safe_href(dest).map(|h| md_to_html(&h)) {
+                Some(href) => {
+                    out.push_str("<a href=\"");
+                    out.push_str(&esc(&href));
+                    out.push('"');
+                    if !title.is_empty() {
+                        out.push_str(" title=\"");
+                        out.push_str(&esc(title));
+                        out.push('"');
+                    }
+                    out.push('>');
+                    push_inlines(content, ui, out, raw);
+                    out.push_str("</a>");
+                }
+                None => {
+                    out.push_str("<span class=\"pf-text-link\">");
+                    push_inlines(content, ui, out, raw);
+                    out.push_str("</span>");
+                }
+            },
+            Inline::Image { src, alt, title, .. } => {
+                if let Some(src) = inline_image_src(src) {
+                    out.push_str(&format!("<img src=\"{}\" alt=\"{}\"", esc(src), esc(alt)));
+                    if !title.is_empty() {
+                        out.push_str(&format!(" title=\"{}\"", esc(title)));
+                    }
+                    out.push('>');
+                } else if let Some(href) = safe_href(src).filter(|_| !src.trim().starts_with('#')) {
+                    let text = if alt.is_empty() { ui.image_link.clone() } else { format!("{}: {alt}", ui.image_link) };
+                    out.push_str(&format!("<a class=\"pf-image-link\" href=\"{}\">{}</a>", esc(&href), esc(&text)));
+                } else {
+                    out.push_str(&esc(alt));
+                }
+            }
+            Inline::Html { html } => {
+                *raw = true;
+                out.push_str(html);
+            }
+            Inline::SoftBreak => out.push('\n'),
+            Inline::HardBreak => out.push_str("<br>\n"),
+        }
+    }
+}
+
+fn wrap(tag: &str, content: &[Inline], ui: &Ui, out: &mut String, raw: &mut bool) {
+    out.push_str(&format!("<{tag}>"));
+    push_inlines(content, ui, out, raw);
+    out.push_str(&format!("</{tag}>"));
+}
+
+/// How a step compares with its translation, as shown beside it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SyncMark {
+    /// `drift` or `unmatched`.
+    pub status: &'static str,
+    pub label: String,
+    /// The counterpart step (or the other page) in the other language.
+    pub href: Option<String>,
+    pub link_text: String,
+    pub findings: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct StepView<'a> {
+    ui: &'a Ui,
+    id: String,
+    number: u32,
+    depth: usize,
+    command_html: String,
+    body_html: String,
+    checks: &'a [CheckView],
+    sync: Option<SyncMark>,
+    counterpart: Option<String>,
+}
+
+#[derive(Serialize)]
+struct NoteView<'a> {
+    ui: &'a Ui,
+    kind: &'static str,
+    label: &'a str,
+    original: &'a str,
+    body_html: String,
+}
+
+#[derive(Serialize)]
+struct CodeView<'a> {
+    ui: &'a Ui,
+    lang: Option<&'a str>,
+    code: &'a str,
+}
+
+#[derive(Serialize)]
+struct TableView<'a> {
+    ui: &'a Ui,
+    role_table: bool,
+    header_html: Vec<String>,
+    rows_html: Vec<Vec<String>>,
+}
+
+/// The other language of a page, for counterpart links.
+#[derive(Debug, Clone)]
+pub struct Other {
+    pub name: String,
+    /// The page of the counterpart guide, relative to this page; `None` when the guide
+    /// has no counterpart (links then go to the "missing" page at the same path).
+    pub page: String,
+}
+
+/// Renders the blocks of one guide page. Holds what the page needs across blocks: the
+/// ids already used (an id is given once), the sync marks for the banner.
+pub struct PageRenderer<'a> {
+    pub theme: &'a Theme,
+    pub ui: &'a Ui,
+    pub other: Option<Other>,
+    pub statuses: BTreeMap<String, StepSync>,
+    pub checks: &'a BTreeMap<String, Vec<CheckView>>,
+    pub ids: BTreeSet<String>,
+    /// Every step on the page in document order: (html id, command text, mark).
+    pub steps: Vec<(String, String, Option<&'static str>)>,
+}
+
+const NO_CHECKS: &[CheckView] = &[];
+
+impl<'a> PageRenderer<'a> {
+    /// Claim an id for an element; `None` when it is taken (or empty).
+    pub fn claim(&mut self, id: &str) -> Option<String> {
+        let id = html_id(id);
+        if id.is_empty() || !self.ids.insert(id.clone()) { None } else { Some(id) }
+    }
+
+    pub fn inlines(&self, content: &[Inline]) -> String {
+        inlines(content, self.ui)
+    }
+
+    pub fn blocks(&mut self, blocks: &[Block]) -> Result<String, ThemeError> {
+        let mut out = String::new();
+        for block in blocks {
+            self.block(block, &mut out)?;
+        }
+        Ok(out)
+    }
+
+    fn block(&mut self, block: &Block, out: &mut String) -> Result<(), ThemeError> {
+        match block {
+            Block::Paragraph { content, .. } => {
+                out.push_str("<p>");
+                out.push_str(&self.inlines(content));
+                out.push_str("</p>\n");
+            }
+            Block::Procedure(p) => {
+                out.push_str("<ol class=\"pf-procedure\">\n");
+                for step in &p.steps {
+                    self.step(step, out)?;
+                }
+                out.push_str("</ol>\n");
+            }
+            Block::Choices { items, .. } => self.list("ul", " class=\"pf-choices\"", items, out)?,
+            Block::List { ordered, start, contents, items, .. } => {
+                let mut attrs = String::new();
+                if *contents {
+                    attrs.push_str(" class=\"pf-contents\"");
+                }
+                if let Some(n) = start.filter(|n| *ordered && *n != 1) {
+                    attrs.push_str(&format!(" start=\"{n}\""));
+                }
+                self.list(if *ordered { "ol" } else { "ul" }, &attrs, items, out)?
+            }
+            Block::Note(note) => {
+                let body_html = self.blocks(&note.blocks)?;
+                let view = NoteView {
+                    ui: self.ui,
+                    kind: note.kind.as_str(),
+                    label: note_label(self.ui, note.kind),
+                    original: &note.label,
+                    body_html,
+                };
+                out.push_str(&self.theme.render("fragments/note.html", &view)?);
+            }
+            Block::Result { content, .. } => {
+                out.push_str("<div class=\"pf-result\">\n<p class=\"pf-result-label\">");
+                out.push_str(&esc(&self.ui.result_label));
+                out.push_str("</p>\n");
+                out.push_str(&self.blocks(content)?);
+                out.push_str("</div>\n");
+            }
+            Block::Table(table) => self.table(table, out)?,
+            Block::Code(code) => {
+                let view = CodeView { ui: self.ui, lang: code.lang.as_deref(), code: &code.code };
+                out.push_str(&self.theme.render("fragments/code.html", &view)?);
+            }
+            Block::Quote { blocks, .. } => {
+                out.push_str("<blockquote>\n");
+                out.push_str(&self.blocks(blocks)?);
+                out.push_str("</blockquote>\n");
+            }
+            Block::Heading { level, heading, .. } => {
+                let level = (*level).clamp(3, 6);
+                let id = heading.anchor.as_deref().and_then(|a| self.claim(a));
+                let id_attr = id.map(|id| format!(" id=\"{}\"", esc(&id))).unwrap_or_default();
+                out.push_str(&format!("<h{level}{id_attr}>{}</h{level}>\n", self.inlines(&heading.content)));
+            }
+            Block::Html { html, .. } => {
+                out.push_str(&sanitize(html));
+                out.push('\n');
+            }
+            Block::Rule { .. } => out.push_str("<hr>\n"),
+        }
+        Ok(())
+    }
+
+    fn list(&mut self, tag: &str, attrs: &str, items: &[ListItem], out: &mut String) -> Result<(), ThemeError> {
+        out.push_str(&format!("<{tag}{attrs}>\n"));
+        for item in items {
+            out.push_str("<li>");
+            out.push_str(&self.blocks(&item.blocks)?);
+            out.push_str("</li>\n");
+        }
+        out.push_str(&format!("</{tag}>\n"));
+        Ok(())
+    }
+
+    /// A cell's blocks; a cell of one paragraph is rendered without the `<p>`.
+    fn cell(&mut self, blocks: &[Block]) -> Result<String, ThemeError> {
+        match blocks {
+            [Block::Paragraph { content, .. }] => Ok(self.inlines(content)),
+            _ => self.blocks(blocks),
+        }
+    }
+
+    fn table(&mut self, table: &Table, out: &mut String) -> Result<(), ThemeError> {
+        let header_html = table.header.iter().map(|c| self.cell(&c.blocks)).collect::<Result<Vec<_>, _>>()?;
+        let mut rows_html = Vec::new();
+        for row in &table.rows {
+            rows_html.push(row.cells.iter().map(|c| self.cell(&c.blocks)).collect::<Result<Vec<_>, _>>()?);
+        }
+        let view = TableView { ui: self.ui, role_table: !table.records.is_empty(), header_html, rows_html };
+        out.push_str(&self.theme.render("fragments/table.html", &view)?);
+        Ok(())
+    }
+
+    fn step(&mut self, step: &Step, out: &mut String) -> Result<(), ThemeError> {
+        let id = self.claim(&step.id).unwrap_or_else(|| html_id(&format!("{}-{}", step.id, self.ids.len())));
+        let sync = self.statuses.get(&step.id).cloned();
+        let mark = sync.as_ref().and_then(|s| self.mark(s));
+        self.steps.push((id.clone(), step.command_text.clone(), mark.as_ref().map(|m| m.status)));
+        let command_html = self.inlines(&step.command);
+        let body_html = self.blocks(&step.body)?;
+        let checks = self.checks.get(&step.id).map(Vec::as_slice).unwrap_or(NO_CHECKS);
+        let counterpart = sync.as_ref().and_then(|s| s.counterpart.as_deref()).map(html_id).filter(|c| *c != id);
+        let view = StepView {
+            ui: self.ui,
+            depth: step.id.matches('.').count(),
+            id,
+            number: step.number,
+            command_html,
+            body_html,
+            checks,
+            counterpart,
+            sync: mark,
+        };
+        out.push_str(&self.theme.render("fragments/step.html", &view)?);
+        Ok(())
+    }
+
+    fn mark(&self, sync: &StepSync) -> Option<SyncMark> {
+        let other = self.other.as_ref()?;
+        let fill = |s: &str| s.replace("{other}", &other.name);
+        let (status, label) = match sync.status {
+            SyncStatus::InSync => return None,
+            SyncStatus::Drift => ("drift", fill(&self.ui.drift_mark)),
+            SyncStatus::Unmatched => ("unmatched", fill(&self.ui.unmatched_mark)),
+        };
+        let (href, link_text) = match &sync.counterpart {
+            Some(id) => (format!("{}#{}", other.page, html_id(id)), fill(&self.ui.counterpart_link)),
+            None => (other.page.clone(), fill(&self.ui.drift_open_other)),
+        };
+        Some(SyncMark { status, label, href: Some(href), link_text, findings: sync.findings.clone() })
+    }
+}
+
+pub fn note_label(ui: &Ui, kind: NoteKind) -> &str {
+    let n = &ui.notes;
+    match kind {
+        NoteKind::Note => &n.note,
+        NoteKind::Tip => &n.tip,
+        NoteKind::Notice => &n.notice,
+        NoteKind::Important => &n.important,
+        NoteKind::Caution => &n.caution,
+        NoteKind::Warning => &n.warning,
+        NoteKind::Danger => &n.danger,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unsafe_schemes_are_dropped() {
+        for bad in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            " javascript:alert(1)",
+            "java\tscript:alert(1)",
+            "java\nscript:alert(1)",
+            "\u{1}javascript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "vbscript:msgbox(1)",
+            "file:///etc/passwd",
+            "~~25609~~",
+        ] {
+            assert_eq!(safe_href(bad), None, "{bad:?}");
+        }
+        for good in ["https://a.example/x", "http://a", "mailto:a@b", "#section", "../b.html", "a/b:c", "?q=1"] {
+            assert!(safe_href(good).is_some(), "{good:?}");
+        }
+    }
+
+    #[test]
+    fn sanitizer_keeps_markup_and_drops_vectors() {
+        let out = sanitize(
+            "<b>ok</b><script>alert(1)</script><img src=x onerror=alert(1)><a href=\"javascript:alert(1)\">x</a>\
+             <p style=\"color:red\" onclick=\"alert(1)\">p</p><img src=\"https://evil.example/p.png\">",
+        );
+        assert!(out.contains("<b>ok</b>"), "{out}");
+        for vector in ["<script", "onerror", "javascript:", "style=", "onclick", "evil.example"] {
+            assert!(!out.contains(vector), "{vector} in {out}");
+        }
+    }
+
+    #[test]
+    fn ids_have_no_whitespace() {
+        assert_eq!(html_id("x\" onmouseover=\"alert(1)"), "x\"_onmouseover=\"alert(1)");
+    }
+}

@@ -1,0 +1,212 @@
+//! The static site: reviewed snapshots of every page of `docs-src/` and of the site
+//! fixtures (a drifted pair, a guide in one language only, an XSS page); what no page may
+//! contain; the theme's own rules; `preflight serve`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use preflight::build::render_all;
+use preflight::project;
+use regex::Regex;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The site files of a project, by path below `site/`.
+fn site(src: &Path) -> BTreeMap<String, String> {
+    let project = project::discover(src).expect("a project");
+    let (files, _) = render_all(&project.config, &project::compile_all(&project));
+    files
+        .into_iter()
+        .filter_map(|f| Some((f.path.strip_prefix("site/")?.to_string(), String::from_utf8(f.bytes).unwrap())))
+        .collect()
+}
+
+fn pages(src: &Path) -> Vec<(String, String)> {
+    site(src).into_iter().filter(|(p, _)| p.ends_with(".html")).collect()
+}
+
+fn fixture() -> PathBuf {
+    root().join("tests/fixtures/site")
+}
+
+#[test]
+fn docs_src_pages() {
+    for (path, html) in pages(&root().join("docs-src")) {
+        insta::assert_snapshot!(format!("docs_src__{}", path.replace('/', "__")), html);
+    }
+}
+
+#[test]
+fn fixture_pages() {
+    for (path, html) in pages(&fixture()) {
+        insta::assert_snapshot!(format!("fixture__{}", path.replace('/', "__")), html);
+    }
+}
+
+#[test]
+fn site_layout() {
+    let files = site(&fixture());
+    let paths: Vec<&str> = files.keys().map(String::as_str).collect();
+    assert_eq!(
+        paths,
+        [
+            "assets/site.css",
+            "assets/site.js",
+            "en-US/drift.html",
+            "en-US/index.html",
+            "en-US/only-english.html",
+            "en-US/xss.html",
+            "index.html",
+            "search-index.js",
+            "search-index.json",
+            "zh-CN/drift.html",
+            "zh-CN/index.html",
+            "zh-CN/only-english.html",
+            "zh-CN/xss.html",
+        ]
+    );
+    // The guide missing in zh-CN gets a page that says so and links to the English one.
+    let missing = &files["zh-CN/only-english.html"];
+    assert!(missing.contains("暂无中文版") && missing.contains("href=\"../en-US/only-english.html\""), "{missing}");
+    let only = &files["en-US/only-english.html"];
+    assert!(only.contains("href=\"../zh-CN/only-english.html\" hreflang=\"zh-CN\""), "{only}");
+}
+
+/// Everything that could run code or load something from elsewhere, in any page.
+fn executable_vectors(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let script = Regex::new(r"(?is)<script\b([^>]*)>(.*?)</script>").unwrap();
+    let allowed = Regex::new(r#"^ src="(\.\./)*assets/site\.js" defer$"#).unwrap();
+    for c in script.captures_iter(html) {
+        if !allowed.is_match(&c[1]) || !c[2].is_empty() {
+            found.push(format!("script: {}", &c[0]));
+        }
+    }
+    let tag = Regex::new(r"(?s)<[a-zA-Z][^>]*>").unwrap();
+    let handler = Regex::new(r#"(?i)\s(on[a-z]+|style|srcdoc|formaction)\s*="#).unwrap();
+    let url_attr = Regex::new(r#"(?i)\s(href|src|action|data|poster|background)\s*=\s*"([^"]*)""#).unwrap();
+    let bad_scheme = Regex::new(r"(?i)^\s*(javascript|vbscript|data|file):").unwrap();
+    for t in tag.find_iter(html) {
+        let t = t.as_str();
+        if let Some(m) = handler.find(t) {
+            found.push(format!("attribute {} in {t}", m.as_str().trim()));
+        }
+        for c in url_attr.captures_iter(t) {
+            let value = c[2].replace("&#39;", "'").replace("&quot;", "\"").replace("&amp;", "&");
+            let icon = t.starts_with("<link rel=\"icon\"") && value == "data:,";
+            if bad_scheme.is_match(&value) && !icon {
+                found.push(format!("{} in {t}", &c[1]));
+            }
+            // Only a link a reader clicks may point elsewhere; nothing is loaded from there.
+            if !t.starts_with("<a ") && (value.contains("//") || value.starts_with("http")) {
+                found.push(format!("external resource in {t}"));
+            }
+        }
+        let name = t[1..].split(|c: char| !c.is_ascii_alphanumeric()).next().unwrap_or("").to_ascii_lowercase();
+        if ["iframe", "object", "embed", "svg", "math", "form", "base", "img", "style"].contains(&name.as_str())
+            && !(name == "form" && t.starts_with("<form class=\"pf-search\""))
+        {
+            found.push(format!("element {t}"));
+        }
+    }
+    found
+}
+
+#[test]
+fn xss_fixture_runs_nothing() {
+    let files = site(&fixture());
+    for page in ["en-US/xss.html", "zh-CN/xss.html"] {
+        let html = &files[page];
+        assert_eq!(executable_vectors(html), Vec::<String>::new(), "{page}");
+        // The attempts are shown as text or dropped, never as markup.
+        assert!(!html.contains("alert(1)\"") && !html.contains("onmouseover=\""), "{page}");
+        assert!(html.contains("&lt;script&gt;alert(18)&lt;/script&gt;"), "code stays visible as text: {page}");
+        assert!(html.contains("<span class=\"pf-text-link\">"), "unsafe links keep their text: {page}");
+    }
+    assert!(files["en-US/xss.html"].contains("kept text"), "sanitizing keeps harmless content");
+}
+
+#[test]
+fn every_page_is_self_contained_under_the_csp() {
+    let csp = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'self'; \
+               style-src 'self'; img-src 'self' data: https:; connect-src 'self'\">";
+    for src in [root().join("docs-src"), fixture()] {
+        for (path, html) in pages(&src) {
+            assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\""), "{path}");
+            assert!(html.contains(csp), "{path}: no CSP");
+            assert_eq!(executable_vectors(&html), Vec::<String>::new(), "{path}");
+            if path.matches('/').count() >= 1 && !path.ends_with("index.html") {
+                assert_eq!(html.matches("<link rel=\"alternate\" hreflang=").count(), 2, "{path}");
+                assert!(html.contains("class=\"pf-switch\""), "{path}: no language switcher");
+            }
+        }
+    }
+}
+
+#[test]
+fn drift_is_marked_in_place_with_a_link_to_the_counterpart() {
+    let files = site(&fixture());
+    let zh = &files["zh-CN/drift.html"];
+    assert!(zh.contains("本页与英文版有 1 处不同"), "{zh}");
+    assert!(zh.contains("class=\"pf-step pf-step-unmatched\" id=\"task_sync_base.s1.p1.4\""), "{zh}");
+    // zh step 5 is en step 4: its mark links there, and the switcher knows.
+    assert!(zh.contains(
+        "id=\"task_sync_base.s1.p1.5\" data-step=\"task_sync_base.s1.p1.5\" data-counterpart=\"task_sync_base.s1.p1.4\""
+    ));
+    assert!(zh.contains("<a href=\"../en-US/drift.html#task_sync_base.s1.p1.4\">"), "{zh}");
+    let en = &files["en-US/drift.html"];
+    assert!(en.contains("This page differs from its Chinese version (differences: 1)"), "{en}");
+    let index = &files["en-US/index.html"];
+    assert!(index.contains("Differences from Chinese: 1") && index.contains("Only in English"), "{index}");
+}
+
+#[test]
+fn search_index_finds_chinese_bigrams_and_english_words() {
+    let files = site(&root().join("docs-src"));
+    let index: serde_json::Value = serde_json::from_str(&files["search-index.json"]).unwrap();
+    let hits = |term: &str| -> Vec<String> {
+        index["terms"][term]
+            .as_array()
+            .unwrap_or_else(|| panic!("no term {term}"))
+            .iter()
+            .map(|n| index["entries"][n.as_u64().unwrap() as usize]["u"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(hits("授权").iter().any(|u| u.starts_with("zh-CN/emr/assign-roles.html")));
+    assert!(hits("accesskey").iter().any(|u| u.starts_with("en-US/maxcompute/prepare-account.html")));
+    let script = &files["search-index.js"];
+    assert!(script.starts_with("window.PREFLIGHT_SEARCH = {") && script.ends_with("};\n"));
+    assert_eq!(&script["window.PREFLIGHT_SEARCH = ".len()..script.len() - 2], files["search-index.json"].trim_end());
+}
+
+#[test]
+fn templates_pass_only_html_fields_through_safe() {
+    let safe = Regex::new(r"\{\{\s*([A-Za-z0-9_.]+)\s*\|\s*safe").unwrap();
+    let any_safe = Regex::new(r"\|\s*safe").unwrap();
+    for (name, bytes) in preflight::render::site::theme::EMBEDDED {
+        let text = String::from_utf8_lossy(bytes);
+        let ok: Vec<_> = safe.captures_iter(&text).filter(|c| c[1].ends_with("_html")).collect();
+        assert_eq!(any_safe.find_iter(&text).count(), ok.len(), "{name}: `| safe` on a field not named *_html");
+    }
+}
+
+#[test]
+fn the_embedded_theme_is_the_templates_folder() {
+    let dir = root().join("templates");
+    let on_disk: Vec<String> = walkdir::WalkDir::new(&dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.path().strip_prefix(&dir).unwrap().to_string_lossy().replace('\\', "/"))
+        .collect();
+    let mut embedded: Vec<String> =
+        preflight::render::site::theme::EMBEDDED.iter().map(|(p, _)| p.to_string()).collect();
+    embedded.sort();
+    let mut on_disk_sorted = on_disk.clone();
+    on_disk_sorted.sort();
+    assert_eq!(embedded, on_disk_sorted, "add new files of templates/ to theme::EMBEDDED");
+    preflight::render::site::Theme::load(&dir).expect("templates/ loads");
+}
