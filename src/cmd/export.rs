@@ -3,10 +3,9 @@
 
 use std::path::PathBuf;
 
-use clap::ValueEnum;
 use preflight::manifest;
 
-use super::CmdResult;
+use super::{CmdResult, Lang};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -17,20 +16,8 @@ pub struct Args {
     lang: Lang,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum Lang {
-    #[value(name = "en-US")]
-    EnUs,
-    #[value(name = "zh-CN")]
-    ZhCn,
-}
-
 pub fn run(args: Args) -> CmdResult {
     let manifest = manifest::load(&args.manifest)?;
-    let lang = match args.lang {
-        Lang::EnUs => "en-US",
-        Lang::ZhCn => "zh-CN",
-    };
-    print!("{}", manifest::task_list(&manifest, lang));
+    print!("{}", manifest::task_list(&manifest, args.lang.tag()));
     Ok(0)
 }

@@ -46,9 +46,27 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Inspect(args) => inspect::run(args),
         Command::Schema => schema::run(),
         Command::Sync(args) => sync::run(args),
-        Command::Pair(args) => pair::run(args),
         Command::Run(args) => run::run(args),
         Command::Tasks(args) => export::run(args),
+        Command::Pair(args) => pair::run(args),
+    }
+}
+
+/// The language of what a command prints (`--lang`).
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Lang {
+    #[value(name = "en-US")]
+    EnUs,
+    #[value(name = "zh-CN")]
+    ZhCn,
+}
+
+impl Lang {
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::EnUs => "en-US",
+            Lang::ZhCn => "zh-CN",
+        }
     }
 }
 

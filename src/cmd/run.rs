@@ -7,7 +7,7 @@ use clap::ValueEnum;
 use preflight::manifest::{self, Check, CheckKind};
 use preflight::run::{self, Answer, CheckResult, Observer, Options, mask::Masker, report};
 
-use super::CmdResult;
+use super::{CmdResult, Lang};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -38,23 +38,6 @@ pub struct Args {
     /// variables that always pass.
     #[arg(long, value_name = "NAME")]
     pass_env: Vec<String>,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum Lang {
-    #[value(name = "en-US")]
-    EnUs,
-    #[value(name = "zh-CN")]
-    ZhCn,
-}
-
-impl Lang {
-    fn tag(self) -> &'static str {
-        match self {
-            Lang::EnUs => "en-US",
-            Lang::ZhCn => "zh-CN",
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -687,6 +687,10 @@ fn role_records(columns: &[ColumnKind], rows: &[Row]) -> Vec<RoleRecord> {
     };
     let name = |row: &Row, c: Option<usize>| {
         let t = text(row, c)?;
+        // One token is the name as written; in a longer cell, the first identifier.
+        if !t.contains(char::is_whitespace) {
+            return Some(t);
+        }
         let mut ids = Vec::new();
         keys::text_identifiers(&t, &mut ids);
         Some(ids.into_iter().find(|i| i.kind == crate::model::IdentifierKind::Name).map_or(t, |i| i.value))
