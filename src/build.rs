@@ -82,8 +82,8 @@ pub fn render_all_with(
     files.push(OutputFile { path: "sync.json".into(), bytes: render::json::to_json(&sync_report).into_bytes() });
     files.push(OutputFile { path: "schema/sync.schema.json".into(), bytes: render::sync::sync_schema().into_bytes() });
     files.extend(crate::manifest::outputs(config, compiled, &pairs));
-    let checks = BTreeMap::new();
-    files.extend(render::site::outputs(config, compiled, &pairs, &sync_report, &statuses, &checks, theme)?);
+    let manifests = render::site::manifests_of(&files);
+    files.extend(render::site::outputs(config, compiled, &pairs, &sync_report, &statuses, &manifests, theme)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok((files, sync_report))
 }

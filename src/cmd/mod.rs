@@ -6,6 +6,7 @@ mod inspect;
 mod pair;
 mod run;
 mod schema;
+mod serve;
 mod sync;
 
 use std::path::PathBuf;
@@ -30,6 +31,8 @@ enum Command {
     Schema,
     /// Compare en-US with zh-CN: every pair of the project, one pair, or a list of pairs.
     Sync(sync::Args),
+    /// Serve the built site on 127.0.0.1, rebuilding and reloading on change.
+    Serve(serve::Args),
     /// Propose en-US/zh-CN pairs for two trees whose file names differ.
     Pair(pair::Args),
     /// Run the checks of a manifest: commands for what can be verified, questions for the rest.
@@ -46,6 +49,7 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Inspect(args) => inspect::run(args),
         Command::Schema => schema::run(),
         Command::Sync(args) => sync::run(args),
+        Command::Serve(args) => serve::run(args),
         Command::Run(args) => run::run(args),
         Command::Tasks(args) => export::run(args),
         Command::Pair(args) => pair::run(args),

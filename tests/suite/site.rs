@@ -84,27 +84,37 @@ fn executable_vectors(html: &str) -> Vec<String> {
             found.push(format!("script: {}", &c[0]));
         }
     }
-    let tag = Regex::new(r"(?s)<[a-zA-Z][^>]*>").unwrap();
-    let handler = Regex::new(r#"(?i)\s(on[a-z]+|style|srcdoc|formaction)\s*="#).unwrap();
-    let url_attr = Regex::new(r#"(?i)\s(href|src|action|data|poster|background)\s*=\s*"([^"]*)""#).unwrap();
+    let tag = Regex::new(r#"<([a-zA-Z][a-zA-Z0-9]*)((?:\s+[^\s=/>"']+(?:="[^"]*")?)*)\s*/?>"#).unwrap();
+    let attribute = Regex::new(r#"\s+([^\s=/>"']+)(?:="([^"]*)")?"#).unwrap();
     let bad_scheme = Regex::new(r"(?i)^\s*(javascript|vbscript|data|file):").unwrap();
-    for t in tag.find_iter(html) {
-        let t = t.as_str();
-        if let Some(m) = handler.find(t) {
-            found.push(format!("attribute {} in {t}", m.as_str().trim()));
-        }
-        for c in url_attr.captures_iter(t) {
-            let value = c[2].replace("&#39;", "'").replace("&quot;", "\"").replace("&amp;", "&");
-            let icon = t.starts_with("<link rel=\"icon\"") && value == "data:,";
-            if bad_scheme.is_match(&value) && !icon {
-                found.push(format!("{} in {t}", &c[1]));
+    let any_tag = Regex::new(r"<[a-zA-Z][^>]*>").unwrap();
+    let tags: Vec<_> = tag.captures_iter(html).collect();
+    // Every tag must parse as name + quoted attributes; anything else is suspect.
+    if any_tag.find_iter(html).count() != tags.len() {
+        found.push("a tag that does not parse as name=\"value\" attributes".into());
+    }
+    for c in &tags {
+        let t = c.get(0).unwrap().as_str();
+        for a in attribute.captures_iter(&c[2]) {
+            let name = a[1].to_ascii_lowercase();
+            let value = a.get(2).map_or(String::new(), |v| {
+                v.as_str().replace("&#39;", "'").replace("&quot;", "\"").replace("&amp;", "&")
+            });
+            if name.starts_with("on") || ["style", "srcdoc", "formaction"].contains(&name.as_str()) {
+                found.push(format!("attribute {name} in {t}"));
             }
-            // Only a link a reader clicks may point elsewhere; nothing is loaded from there.
-            if !t.starts_with("<a ") && (value.contains("//") || value.starts_with("http")) {
-                found.push(format!("external resource in {t}"));
+            if ["href", "src", "action", "data", "poster", "background"].contains(&name.as_str()) {
+                let icon = t.starts_with("<link rel=\"icon\"") && value == "data:,";
+                if bad_scheme.is_match(&value) && !icon {
+                    found.push(format!("{name} in {t}"));
+                }
+                // Only a link a reader clicks may point elsewhere; nothing is loaded from there.
+                if !t.starts_with("<a ") && (value.contains("//") || value.starts_with("http")) {
+                    found.push(format!("external resource in {t}"));
+                }
             }
         }
-        let name = t[1..].split(|c: char| !c.is_ascii_alphanumeric()).next().unwrap_or("").to_ascii_lowercase();
+        let name = c[1].to_ascii_lowercase();
         if ["iframe", "object", "embed", "svg", "math", "form", "base", "img", "style"].contains(&name.as_str())
             && !(name == "form" && t.starts_with("<form class=\"pf-search\""))
         {
@@ -209,4 +219,76 @@ fn the_embedded_theme_is_the_templates_folder() {
     on_disk_sorted.sort();
     assert_eq!(embedded, on_disk_sorted, "add new files of templates/ to theme::EMBEDDED");
     preflight::render::site::Theme::load(&dir).expect("templates/ loads");
+}
+
+/// A GET over a fresh connection; (status line, body).
+fn get(port: u16, path: &str) -> (String, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    let mut response = Vec::new();
+    s.read_to_end(&mut response).unwrap();
+    let text = String::from_utf8_lossy(&response).to_string();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    (head.lines().next().unwrap_or("").to_string(), body.to_string())
+}
+
+/// Poll `f` every 100 ms until it holds, for at most `secs` seconds.
+fn eventually(secs: u64, mut f: impl FnMut() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while std::time::Instant::now() < deadline {
+        if f() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    false
+}
+
+#[test]
+fn serve_serves_rebuilds_reloads_and_stops_on_ctrl_c() {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    std::fs::create_dir_all(src.join("en-US")).unwrap();
+    std::fs::write(src.join("en-US/a.md"), "# Alpha {#a}\n\n1.  Do the first thing.\n").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_preflight"))
+        .args(["serve", "--port", "0", "--src"])
+        .arg(&src)
+        .arg("--out")
+        .arg(tmp.path().join("out"))
+        .arg("--templates")
+        .arg(root().join("templates"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let port: u16 = loop {
+        let line = lines.next().expect("serve prints its address").unwrap();
+        if let Some(rest) = line.strip_prefix("serving http://127.0.0.1:") {
+            break rest.split('/').next().unwrap().parse().unwrap();
+        }
+    };
+    let (status, page) = get(port, "/en-US/a.html");
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    assert!(page.contains("Do the first thing.") && page.contains("<script src=\"/__preflight/reload.js\" defer>"));
+    assert!(get(port, "/").1.contains("en-US/index.html"));
+    assert!(get(port, "/__preflight/reload.js").1.contains("/__preflight/version"));
+    assert_eq!(get(port, "/../../etc/passwd").0, "HTTP/1.1 404 Not Found");
+    assert_eq!(get(port, "/%2e%2e/%2e%2e/etc/passwd").0, "HTTP/1.1 404 Not Found");
+    let before = get(port, "/__preflight/version").1;
+    std::fs::write(src.join("en-US/a.md"), "# Alpha {#a}\n\n1.  Do the second thing.\n").unwrap();
+    assert!(eventually(20, || get(port, "/__preflight/version").1 != before), "no rebuild after a change");
+    assert!(get(port, "/en-US/a.html").1.contains("Do the second thing."));
+    // Ctrl-C: a clean exit.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let mut status = None;
+    assert!(eventually(10, || {
+        status = child.try_wait().unwrap();
+        status.is_some()
+    }));
+    assert_eq!(status.unwrap().code(), Some(0));
 }

@@ -27,6 +27,7 @@ use self::html::{Other, PageRenderer};
 use self::search::{Entry, SearchIndex};
 use super::OutputFile;
 use super::json::StepStatuses;
+use crate::manifest::{self, CheckKind, Manifest};
 use crate::model::{Block, Guide, plain_text};
 use crate::pairs::GuidePair;
 use crate::project::{Compiled, Config};
@@ -88,6 +89,8 @@ struct Chrome<'a> {
 
 #[derive(Serialize)]
 struct SectionView {
+    /// Checks of the role-table rows in this section.
+    checks: Vec<CheckView>,
     level: u8,
     id: Option<String>,
     heading_html: Option<String>,
@@ -156,6 +159,47 @@ struct RootView<'a> {
     languages: Vec<Alternate>,
 }
 
+/// The manifests among a build's files, read back as `run` reads them, so the page shows
+/// exactly the checks the manifest holds.
+pub fn manifests_of(files: &[OutputFile]) -> Vec<Manifest> {
+    files
+        .iter()
+        .filter(|f| f.path.starts_with("checks/") && f.path.ends_with(".toml"))
+        .filter_map(|f| manifest::parse(std::str::from_utf8(&f.bytes).ok()?, std::path::Path::new(&f.path)).ok())
+        .collect()
+}
+
+/// The checks of a manifest by where the page shows them: a step's checks under its step
+/// id (`<step>` or `<step>~<rule>`), a table row's under its section (`<guide>.s<n>`).
+fn check_views(manifest: Option<&Manifest>, locale: &str, ui: &Ui) -> BTreeMap<String, Vec<CheckView>> {
+    let mut out: BTreeMap<String, Vec<CheckView>> = BTreeMap::new();
+    for check in manifest.map(|m| m.checks.as_slice()).unwrap_or_default() {
+        let base = check.id.split('~').next().unwrap_or(&check.id);
+        let key = match base.rfind(".t") {
+            Some(i) if is_table_row(&base[i + 2..]) => base[..i].to_string(),
+            _ => base.to_string(),
+        };
+        let (kind, kind_label) = match check.kind {
+            CheckKind::Automated => ("automated", &ui.check_automated),
+            CheckKind::Manual => ("manual", &ui.check_manual),
+        };
+        out.entry(key).or_default().push(CheckView {
+            id: check.id.clone(),
+            kind: kind.to_string(),
+            kind_label: kind_label.clone(),
+            title: check.title.get(locale).to_string(),
+            command: manifest::display_argv(&check.argv),
+        });
+    }
+    out
+}
+
+/// `3.r12`: the rest of a table-row check id after `.t`.
+fn is_table_row(rest: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    rest.split_once(".r").is_some_and(|(t, r)| digits(t) && digits(r))
+}
+
 /// One page to render: a guide, or the stand-in for a guide missing in this locale.
 struct PageSpec<'a> {
     locale: String,
@@ -220,7 +264,7 @@ pub fn outputs(
     pairs: &[GuidePair],
     report: &SyncReport,
     statuses: &StepStatuses,
-    checks: &BTreeMap<String, Vec<CheckView>>,
+    manifests: &[Manifest],
     theme: &Theme,
 ) -> Result<Vec<OutputFile>, ThemeError> {
     let _ = compiled;
@@ -232,7 +276,9 @@ pub fn outputs(
         let path = format!("{}/{}.html", spec.locale, spec.rel);
         let guide = spec.guide.guide.as_ref().expect("specs hold parsed guides");
         let html = if spec.real {
-            guide_page(spec, guide, statuses, checks, theme, &config.title, &mut index)?
+            let manifest = manifests.iter().find(|m| m.guide == guide.id);
+            let checks = check_views(manifest, &spec.locale, theme.ui(&spec.locale)?);
+            guide_page(spec, guide, statuses, &checks, theme, &config.title, &mut index)?
         } else {
             missing_page(spec, guide, theme, &config.title)?
         };
@@ -432,16 +478,23 @@ fn guide_page(
     let title_html = r.inlines(&guide.title);
     let shortdesc_html = guide.shortdesc.as_ref().map(|s| r.inlines(s));
     let mut sections = Vec::new();
-    for section in &guide.sections {
+    for (n, section) in guide.sections.iter().enumerate() {
+        let section_checks = checks.get(&format!("{}.s{n}", guide.id)).cloned().unwrap_or_default();
         let (heading_html, id) = match &section.heading {
             Some(h) => (Some(r.inlines(&h.content)), h.anchor.as_deref().and_then(|a| r.claim(a))),
             None => (None, None),
         };
         let body_html = r.blocks(&section.blocks)?;
-        if heading_html.is_none() && body_html.is_empty() {
+        if heading_html.is_none() && body_html.is_empty() && section_checks.is_empty() {
             continue;
         }
-        sections.push(SectionView { level: section.level.clamp(2, 6), id, heading_html, body_html });
+        sections.push(SectionView {
+            checks: section_checks,
+            level: section.level.clamp(2, 6),
+            id,
+            heading_html,
+            body_html,
+        });
     }
     let page_url = format!("{}/{}.html", spec.locale, spec.rel);
     let mut page_text = guide.shortdesc.as_ref().map(|s| plain_text(s)).unwrap_or_default();
