@@ -54,8 +54,7 @@ pub fn run(args: Args) -> CmdResult {
     let listener = TcpListener::bind(("127.0.0.1", args.port))?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
-    println!("serving http://{addr}/ (Ctrl-C to stop)");
-    let _ = std::io::stdout().flush();
+    say(&format!("serving http://{addr}/ (Ctrl-C to stop)"));
     let site = args.out.join(SITE_DIR);
     let mut seen = snapshot(&[&args.src, &args.templates]);
     let mut last_poll = Instant::now();
@@ -83,8 +82,14 @@ pub fn run(args: Args) -> CmdResult {
             }
         }
     }
-    println!("stopped");
+    say("stopped");
     Ok(0)
+}
+
+/// A line on stdout; a closed pipe (the reader went away) is not an error for a server.
+fn say(line: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
 }
 
 /// Build once; print the outcome. A broken theme or project leaves the last good site.
@@ -109,7 +114,7 @@ fn rebuild(args: &Args) -> bool {
             for d in build::all_diagnostics(&r.compiled) {
                 eprintln!("{d}");
             }
-            println!("built: {} files written, {} unchanged", r.report.written, r.report.unchanged);
+            say(&format!("built: {} files written, {} unchanged", r.report.written, r.report.unchanged));
             true
         }
         Err(e) => {

@@ -89,6 +89,9 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
         // does not have. Images written in Markdown are links instead (see `inlines`).
         b.url_schemes(["http", "https", "mailto"].into_iter().collect())
             .rm_tags(["img"])
+            // `rel` on an `<a>` whose unsafe href was dropped is invalid HTML; raw HTML may
+            // not set `target` anyway, so there is no window to protect.
+            .link_rel(None)
             .add_allowed_classes("a", ["pf-image-link"])
             .add_allowed_classes("span", ["pf-text-link"]);
         b
