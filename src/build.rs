@@ -7,9 +7,11 @@ use crate::emit::{self, EmitReport};
 use crate::model::{Block, Guide};
 use std::collections::BTreeMap;
 
+use crate::manifest;
 use crate::pairs;
 use crate::project::{self, Compiled, Config, Project, ProjectError};
 use crate::render::{self, OutputFile};
+use crate::rules::{self, Rules};
 use crate::sync::{self, SyncReport};
 
 #[derive(Debug)]
@@ -57,13 +59,15 @@ impl std::error::Error for BuildError {}
 
 /// All output files of a project, rendered in memory, and the sync report they
 /// include, with the site's theme compiled into preflight.
-pub fn render_all(config: &Config, compiled: &[Compiled]) -> (Vec<OutputFile>, SyncReport) {
-    render_all_with(config, compiled, render::site::Theme::embedded()).expect("the embedded theme renders (tested)")
+pub fn render_all(config: &Config, rules: &Rules, compiled: &[Compiled]) -> (Vec<OutputFile>, SyncReport) {
+    render_all_with(config, rules, compiled, render::site::Theme::embedded())
+        .expect("the embedded theme renders (tested)")
 }
 
 /// All output files of a project with a given site theme. Each stage adds its files here.
 pub fn render_all_with(
     config: &Config,
+    rules: &Rules,
     compiled: &[Compiled],
     theme: &render::site::Theme,
 ) -> Result<(Vec<OutputFile>, SyncReport), render::site::ThemeError> {
@@ -81,8 +85,9 @@ pub fn render_all_with(
     let mut files = render::json::outputs(compiled, &statuses);
     files.push(OutputFile { path: "sync.json".into(), bytes: render::json::to_json(&sync_report).into_bytes() });
     files.push(OutputFile { path: "schema/sync.schema.json".into(), bytes: render::sync::sync_schema().into_bytes() });
-    files.extend(crate::manifest::outputs(config, compiled, &pairs));
-    let manifests = render::site::manifests_of(&files);
+    let manifests = manifest::build_all(&pairs, &comparisons, rules);
+    files.extend(manifest::outputs(&manifests));
+    let manifests: Vec<manifest::Manifest> = manifests.into_iter().map(|(_, m)| m).collect();
     files.extend(render::site::outputs(config, compiled, &pairs, &sync_report, &statuses, &manifests, theme)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok((files, sync_report))
@@ -96,11 +101,11 @@ pub fn build(src: &Path, out: &Path) -> Result<BuildResult, BuildError> {
 pub fn build_with_theme(src: &Path, out: &Path, theme: &render::site::Theme) -> Result<BuildResult, BuildError> {
     let project = project::discover(src).map_err(BuildError::Project)?;
     // A bad rules file stops the build before anything is rendered or written.
-    crate::rules::load(src).map_err(|e| {
+    let rules = rules::load(src).map_err(|e| {
         BuildError::Project(ProjectError::Config { path: e.path, line: e.line, column: e.column, message: e.message })
     })?;
     let compiled = project::compile_all(&project);
-    let (files, sync) = render_all_with(&project.config, &compiled, theme).map_err(BuildError::Site)?;
+    let (files, sync) = render_all_with(&project.config, &rules, &compiled, theme).map_err(BuildError::Site)?;
     let report = emit::write_tree(out, &files).map_err(|err| BuildError::Write { path: out.to_path_buf(), err })?;
     let summary = summarize(&project, &compiled);
     Ok(BuildResult { project, compiled, report, summary, sync })

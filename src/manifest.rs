@@ -20,11 +20,11 @@ use regex::Regex;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Block, Guide, IdentifierKind, RoleRecord, Row, Step};
+use crate::model::{Block, Guide, IdentifierKind, RoleRecord, Row, Step, SyncStatus};
 use crate::pairs::GuidePair;
-use crate::project::{Compiled, Config};
 use crate::render::OutputFile;
 use crate::rules::{self, RecordField, Rule, RuleSource, Rules};
+use crate::sync::{self, Comparison};
 
 /// Version of the manifest format. Bump on any change a reader could notice.
 pub const MANIFEST_VERSION: u32 = 1;
@@ -98,6 +98,10 @@ pub struct Check {
     /// When the guide says the item is needed (the "When required" column of a role table).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<Text>,
+    /// How the step of this check compares with its translation (from sync): a check
+    /// built from a drifted or unmatched step may read differently in the two languages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sync: Option<SyncStatus>,
 }
 
 fn yes() -> bool {
@@ -153,24 +157,26 @@ pub fn manifest_path(rel: &str) -> String {
     format!("checks/{}.toml", rel.strip_suffix(".md").unwrap_or(rel))
 }
 
-/// The source root of a compiled project, recovered from a file path (`<root>/<locale>/<rel>`).
-fn source_root(compiled: &[Compiled]) -> Option<PathBuf> {
-    let c = compiled.first()?;
-    c.file.path.ancestors().nth(c.file.rel.split('/').count() + 1).map(Path::to_path_buf)
+/// The manifests of a project's pairs, each with the path it is written to. A guide with
+/// no step and no role table has nothing to check and gets no manifest.
+pub fn build_all(pairs: &[GuidePair], comparisons: &[Comparison], rules: &Rules) -> Vec<(String, Manifest)> {
+    let mut out = Vec::new();
+    for (pair, comparison) in pairs.iter().zip(comparisons) {
+        let Some(manifest) = build_manifest(pair, rules, comparison).filter(|m| !m.checks.is_empty()) else {
+            continue;
+        };
+        let rel = pair.en.or(pair.zh).map(|c| c.file.rel.as_str()).unwrap_or_default();
+        out.push((manifest_path(rel), manifest));
+    }
+    out
 }
 
-/// The manifest files of a build, and the schemas of manifests and run results. A project
-/// whose rules file cannot be read gets manual checks only; `build` reports that error
-/// before it renders anything.
-pub fn outputs(_config: &Config, compiled: &[Compiled], pairs: &[GuidePair]) -> Vec<OutputFile> {
-    let rules = source_root(compiled).and_then(|root| rules::load(&root).ok()).unwrap_or_default();
-    let mut files = Vec::new();
-    for pair in pairs {
-        // A guide with no step and no role table has nothing to check: no manifest.
-        let Some(manifest) = build_manifest(pair, &rules).filter(|m| !m.checks.is_empty()) else { continue };
-        let rel = pair.en.or(pair.zh).map(|c| c.file.rel.as_str()).unwrap_or_default();
-        files.push(OutputFile { path: manifest_path(rel), bytes: to_toml(&manifest).into_bytes() });
-    }
+/// The manifest files of a build, and the schemas of manifests and run results.
+pub fn outputs(manifests: &[(String, Manifest)]) -> Vec<OutputFile> {
+    let mut files: Vec<OutputFile> = manifests
+        .iter()
+        .map(|(path, manifest)| OutputFile { path: path.clone(), bytes: to_toml(manifest).into_bytes() })
+        .collect();
     files.push(OutputFile { path: "schema/manifest.schema.json".into(), bytes: manifest_schema().into_bytes() });
     files.push(OutputFile {
         path: "schema/results.schema.json".into(),
@@ -248,7 +254,10 @@ struct Draft {
 }
 
 /// The manifest of a guide pair, or `None` when neither side could be read.
-pub fn build_manifest(pair: &GuidePair, rules: &Rules) -> Option<Manifest> {
+/// The manifest of one pair. Items of the two languages meet by id, that is by structural
+/// path, as everywhere else (the site keys its checklist by the same ids); each check carries
+/// its step's sync status, so a check built from a step that drifted says so.
+pub fn build_manifest(pair: &GuidePair, rules: &Rules, comparison: &Comparison) -> Option<Manifest> {
     let en = pair.en.and_then(|c| c.guide.as_ref());
     let zh = pair.zh.and_then(|c| c.guide.as_ref());
     let main = en.or(zh)?;
@@ -302,6 +311,12 @@ pub fn build_manifest(pair: &GuidePair, rules: &Rules) -> Option<Manifest> {
         }
     }
     resolve_dependencies(&mut drafts, rules);
+    let mut status = sync::step_statuses(comparison, false);
+    status.extend(sync::step_statuses(comparison, true));
+    for d in &mut drafts {
+        let base = d.check.id.split('~').next().unwrap_or(&d.check.id);
+        d.check.sync = status.get(base).map(|s| s.status);
+    }
     Some(Manifest {
         manifest_version: MANIFEST_VERSION,
         guide: gid,
@@ -346,6 +361,7 @@ fn step_checks(key: &str, en: Option<&Step>, zh: Option<&Step>, spans: Text, rul
                 mutates: false,
                 required: true,
                 condition: None,
+                sync: None,
             },
             vars: BTreeMap::new(),
         });
@@ -498,6 +514,7 @@ fn automated(
         mutates: rule.mutates,
         required: rule.required,
         condition,
+        sync: None,
     })
 }
 

@@ -13,7 +13,7 @@ fn root() -> PathBuf {
 
 fn render_docs_src() -> Vec<preflight::render::OutputFile> {
     let project = project::discover(&root().join("docs-src")).expect("docs-src is a project");
-    render_all(&project.config, &project::compile_all(&project)).0
+    render_all(&project.config, &preflight::rules::load(&project.root).unwrap(), &project::compile_all(&project)).0
 }
 
 fn snapshot_dir(dir: &Path) -> BTreeMap<String, Vec<u8>> {

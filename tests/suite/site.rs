@@ -16,7 +16,8 @@ fn root() -> PathBuf {
 /// The site files of a project, by path below `site/`.
 fn site(src: &Path) -> BTreeMap<String, String> {
     let project = project::discover(src).expect("a project");
-    let (files, _) = render_all(&project.config, &project::compile_all(&project));
+    let (files, _) =
+        render_all(&project.config, &preflight::rules::load(&project.root).unwrap(), &project::compile_all(&project));
     files
         .into_iter()
         .filter_map(|f| Some((f.path.strip_prefix("site/")?.to_string(), String::from_utf8(f.bytes).unwrap())))

@@ -159,16 +159,6 @@ struct RootView<'a> {
     languages: Vec<Alternate>,
 }
 
-/// The manifests among a build's files, read back as `run` reads them, so the page shows
-/// exactly the checks the manifest holds.
-pub fn manifests_of(files: &[OutputFile]) -> Vec<Manifest> {
-    files
-        .iter()
-        .filter(|f| f.path.starts_with("checks/") && f.path.ends_with(".toml"))
-        .filter_map(|f| manifest::parse(std::str::from_utf8(&f.bytes).ok()?, std::path::Path::new(&f.path)).ok())
-        .collect()
-}
-
 /// The checks of a manifest by where the page shows them: a step's checks under its step
 /// id (`<step>` or `<step>~<rule>`), a table row's under its section (`<guide>.s<n>`).
 fn check_views(manifest: Option<&Manifest>, locale: &str, ui: &Ui) -> BTreeMap<String, Vec<CheckView>> {
