@@ -55,24 +55,7 @@ fn width(text: &str) -> usize {
         .sum()
 }
 
-/// Escape a text for XML content or a quoted attribute; characters XML 1.0 does not allow
-/// (most C0 controls, U+FFFE, U+FFFF) become U+FFFD.
-pub fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::render::escape_markup as xml_escape;
 
 /// JUnit XML: one test suite per manifest, one test case per check. `fail` and
 /// `not_reviewed` are failures (nothing confirmed them), `error` and `timeout` errors,
@@ -146,6 +129,6 @@ mod tests {
 
     #[test]
     fn xml_escape_handles_markup_and_controls() {
-        assert_eq!(xml_escape("a<b>&\"c\"'\u{1b}[0m\n"), "a&lt;b&gt;&amp;&quot;c&quot;&apos;\u{FFFD}[0m\n");
+        assert_eq!(xml_escape("a<b>&\"c\"'\u{1b}[0m\n"), "a&lt;b&gt;&amp;&quot;c&quot;&#39;\u{FFFD}[0m\n");
     }
 }

@@ -16,21 +16,7 @@ use super::theme::{ThemeError, Ui};
 use super::{CheckView, Theme};
 use crate::model::{Block, Inline, ListItem, NoteKind, Step, StepSync, SyncStatus, Table};
 
-/// Escape text for HTML content and quoted attribute values.
-pub fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::render::escape_markup as esc;
 
 /// A model id as an HTML id: ids may carry anything the writer typed in `{#…}`, but an
 /// HTML id has no whitespace and is not empty. Both languages map an id the same way, so
