@@ -12,9 +12,16 @@ const MATCH_GAIN: f64 = 2.0;
 /// Cost of leaving one item without a counterpart.
 const GAP: f64 = -0.6;
 
+/// Largest table the aligner fills (cells); beyond it items pair in order. Real
+/// procedures have tens of steps; this bounds time and memory on hostile input.
+const MAX_CELLS: usize = 4_000_000;
+
 /// Pairs of indices in order; `None` on one side is a gap (an item only the other has).
 pub fn align<A, B>(a: &[A], b: &[B], sim: impl Fn(&A, &B) -> f64) -> Vec<(Option<usize>, Option<usize>)> {
     let (n, m) = (a.len(), b.len());
+    if (n + 1).saturating_mul(m + 1) > MAX_CELLS {
+        return (0..n.max(m)).map(|i| ((i < n).then_some(i), (i < m).then_some(i))).collect();
+    }
     let w = m + 1;
     let mut score = vec![0.0f64; (n + 1) * w];
     // 0 = diagonal, 1 = up (a[i] unmatched), 2 = left (b[j] unmatched)
@@ -114,6 +121,16 @@ mod tests {
         let b = ["s", "t"];
         let got = align(&a, &b, |_, _| 0.3);
         assert_eq!(got, [(Some(0), Some(0)), (Some(1), Some(1)), (Some(2), None)]);
+    }
+
+    #[test]
+    fn huge_inputs_pair_in_order_without_a_table() {
+        let a = vec![0u8; 5000];
+        let b = vec![0u8; 4000];
+        let got = align(&a, &b, |_, _| 1.0);
+        assert_eq!(got.len(), 5000);
+        assert_eq!(got[3999], (Some(3999), Some(3999)));
+        assert_eq!(got[4000], (Some(4000), None));
     }
 
     #[test]
