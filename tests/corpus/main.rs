@@ -15,6 +15,7 @@ use serde::Deserialize;
 mod drift;
 mod mutation;
 mod pairing;
+mod robust;
 mod seeds;
 
 fn corpus_dir() -> PathBuf {
