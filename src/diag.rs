@@ -3,6 +3,7 @@
 //! Parsing never fails; it returns a model plus diagnostics. Only the CLI prints them.
 
 use std::fmt;
+use std::path::PathBuf;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -47,3 +48,21 @@ impl fmt::Display for Diagnostic {
         write!(f, "{}:{}:{}: {sev}[{}]: {}", self.file, self.span.line, self.span.column, self.code, self.message)
     }
 }
+
+/// A file that cannot be used at all (a rules file, a manifest), with the position of the
+/// problem: `path:line:column: message`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileError {
+    pub path: PathBuf,
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: {}", self.path.display(), self.line, self.column, self.message)
+    }
+}
+
+impl std::error::Error for FileError {}

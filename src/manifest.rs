@@ -13,8 +13,7 @@
 //! dependencies are errors with file:line:column) and never panics.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use regex::Regex;
 use schemars::JsonSchema;
@@ -133,21 +132,7 @@ pub struct Manifest {
 }
 
 /// A manifest that cannot be read, with the position of the problem.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ManifestError {
-    pub path: PathBuf,
-    pub line: u32,
-    pub column: u32,
-    pub message: String,
-}
-
-impl fmt::Display for ManifestError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.path.display(), self.line, self.column, self.message)
-    }
-}
-
-impl std::error::Error for ManifestError {}
+pub type ManifestError = crate::diag::FileError;
 
 // ---------------------------------------------------------------------------------------
 // Building

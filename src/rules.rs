@@ -12,8 +12,7 @@
 //! template source, so `{{` in a guide is just text.
 
 use std::collections::BTreeMap;
-use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use regex::Regex;
 use serde::Deserialize;
@@ -26,21 +25,7 @@ pub const RULES_VERSION: u32 = 1;
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
 
 /// A rules file that cannot be used, with the position of the problem.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RulesError {
-    pub path: PathBuf,
-    pub line: u32,
-    pub column: u32,
-    pub message: String,
-}
-
-impl fmt::Display for RulesError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.path.display(), self.line, self.column, self.message)
-    }
-}
-
-impl std::error::Error for RulesError {}
+pub type RulesError = crate::diag::FileError;
 
 /// What a rule looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

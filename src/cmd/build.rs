@@ -1,17 +1,11 @@
-use std::path::PathBuf;
-
 use preflight::build;
 
 use super::CmdResult;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Source folder: `preflight.toml` and one folder per locale.
-    #[arg(long, default_value_os_t = super::default_src())]
-    src: PathBuf,
-    /// Output folder (created; only files preflight wrote are ever replaced).
-    #[arg(long, default_value = "generated")]
-    out: PathBuf,
+    #[command(flatten)]
+    folders: super::Folders,
     /// Worker threads for parsing (default: one per core). Output does not depend on it.
     #[arg(long, short = 'j')]
     jobs: Option<usize>,
@@ -21,7 +15,7 @@ pub fn run(args: Args) -> CmdResult {
     if let Some(n) = args.jobs {
         rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global()?;
     }
-    let result = build::build(&args.src, &args.out)?;
+    let result = build::build(&args.folders.src, &args.folders.out)?;
     for d in build::all_diagnostics(&result.compiled) {
         eprintln!("{d}");
     }
@@ -47,13 +41,13 @@ pub fn run(args: Args) -> CmdResult {
     println!(
         "wrote {} files to {} ({} unchanged, {} removed)",
         result.report.written,
-        args.out.display(),
+        args.folders.out.display(),
         result.report.unchanged,
         result.report.removed
     );
     println!("{}", preflight::render::sync::summary(&result.sync));
     if result.sync.findings > 0 {
-        println!("run `preflight sync --src {}` to see each drift", args.src.display());
+        println!("run `preflight sync --src {}` to see each drift", args.folders.src.display());
     }
     Ok(if s.errors > 0 {
         2

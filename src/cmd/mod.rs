@@ -74,6 +74,18 @@ impl Lang {
     }
 }
 
+/// The folders of a project, shared by `build` and `serve`.
+#[derive(Debug, clap::Args)]
+pub struct Folders {
+    /// Source folder: `preflight.toml` and one folder per locale.
+    #[arg(long, default_value_os_t = default_src())]
+    pub src: PathBuf,
+    /// Output folder (created; only files preflight wrote are ever replaced; `serve` serves
+    /// its `site/` folder).
+    #[arg(long, default_value = "generated")]
+    pub out: PathBuf,
+}
+
 /// Default source folder, relative to the working directory.
 pub fn default_src() -> PathBuf {
     PathBuf::from("docs-src")

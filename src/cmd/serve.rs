@@ -23,12 +23,8 @@ use super::CmdResult;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Source folder: `preflight.toml` and one folder per locale.
-    #[arg(long, default_value_os_t = super::default_src())]
-    src: PathBuf,
-    /// Output folder; the site is served from its `site/` folder.
-    #[arg(long, default_value = "generated")]
-    out: PathBuf,
+    #[command(flatten)]
+    folders: super::Folders,
     /// Theme folder, reloaded on change. Without it, the theme built into preflight.
     #[arg(long, default_value = "templates")]
     templates: PathBuf,
@@ -55,8 +51,8 @@ pub fn run(args: Args) -> CmdResult {
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
     say(&format!("serving http://{addr}/ (Ctrl-C to stop)"));
-    let site = args.out.join(SITE_DIR);
-    let mut seen = snapshot(&[&args.src, &args.templates]);
+    let site = args.folders.out.join(SITE_DIR);
+    let mut seen = snapshot(&[&args.folders.src, &args.templates]);
     let mut last_poll = Instant::now();
     while !STOP.load(Ordering::SeqCst) {
         match listener.accept() {
@@ -73,7 +69,7 @@ pub fn run(args: Args) -> CmdResult {
         }
         if last_poll.elapsed() >= Duration::from_millis(300) {
             last_poll = Instant::now();
-            let now = snapshot(&[&args.src, &args.templates]);
+            let now = snapshot(&[&args.folders.src, &args.templates]);
             if now != seen {
                 seen = now;
                 if rebuild(&args) {
@@ -109,7 +105,7 @@ fn rebuild(args: &Args) -> bool {
     } else {
         Theme::embedded()
     };
-    match build::build_with_theme(&args.src, &args.out, theme) {
+    match build::build_with_theme(&args.folders.src, &args.folders.out, theme) {
         Ok(r) => {
             for d in build::all_diagnostics(&r.compiled) {
                 eprintln!("{d}");
