@@ -488,6 +488,50 @@ fn push_plain(inlines: &[Inline], out: &mut String) {
     }
 }
 
+/// Whitespace collapsed, cut to `max` characters with an ellipsis: an excerpt for a report.
+pub fn clip(s: &str, max: usize) -> String {
+    let s = collapse_ws(s);
+    if s.chars().count() > max { format!("{}…", s.chars().take(max).collect::<String>()) } else { s }
+}
+
+/// Plain text of blocks, sub-procedures left out (their steps have text of their own).
+/// With `link_targets`, each paragraph's link destinations follow its text: a name may
+/// sit only in a URL.
+pub fn blocks_text(blocks: &[Block], link_targets: bool, out: &mut String) {
+    for block in blocks {
+        match block {
+            Block::Paragraph { content, .. } => {
+                out.push_str(&plain_text(content));
+                if link_targets {
+                    for inline in content {
+                        if let Inline::Link { dest, .. } = inline {
+                            out.push(' ');
+                            out.push_str(dest);
+                        }
+                    }
+                }
+            }
+            Block::Choices { items, .. } | Block::List { items, .. } => {
+                items.iter().for_each(|i| blocks_text(&i.blocks, link_targets, out))
+            }
+            Block::Note(n) => blocks_text(&n.blocks, link_targets, out),
+            Block::Result { content, .. } | Block::Quote { blocks: content, .. } => {
+                blocks_text(content, link_targets, out)
+            }
+            Block::Table(t) => {
+                for cell in t.header.iter().chain(t.rows.iter().flat_map(|r| r.cells.iter())) {
+                    out.push_str(&cell.text);
+                    out.push(' ');
+                }
+            }
+            Block::Code(c) => out.push_str(&c.code),
+            Block::Heading { heading, .. } => out.push_str(&heading.text),
+            Block::Procedure(_) | Block::Html { .. } | Block::Rule { .. } => {}
+        }
+        out.push(' ');
+    }
+}
+
 /// Collapse runs of whitespace (including U+00A0) to one space and trim.
 pub fn collapse_ws(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

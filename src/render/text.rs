@@ -45,8 +45,7 @@ fn at(span: Span) -> String {
 }
 
 fn clip(s: &str) -> String {
-    let s = crate::model::collapse_ws(s);
-    if s.chars().count() > 60 { format!("{}…", s.chars().take(60).collect::<String>()) } else { s }
+    crate::model::clip(s, 60)
 }
 
 fn pad(depth: usize) -> String {

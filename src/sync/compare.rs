@@ -6,9 +6,10 @@ use std::collections::BTreeSet;
 use super::align::{align, jaccard};
 use super::{Comparison, Finding, Location};
 use crate::diag::Severity;
+use crate::model;
 use crate::model::{
     Block, CodeBlock, Guide, IdSource, IdentifierKind, Inline, LinkKind, Note, Procedure, Section, Span, Step, Table,
-    collapse_ws, plain_text,
+    blocks_text, plain_text,
 };
 
 const EN: &str = "en-US";
@@ -483,8 +484,7 @@ impl Ctx<'_> {
 }
 
 fn clip(s: &str) -> String {
-    let s = collapse_ws(s);
-    if s.chars().count() > 80 { format!("{}…", s.chars().take(80).collect::<String>()) } else { s }
+    model::clip(s, 80)
 }
 
 /// Lower-case ASCII letters and digits only: how a name is looked for in the other side.
@@ -834,43 +834,13 @@ fn comparable(step: &Step, kind: IdentifierKind) -> BTreeSet<String> {
         .collect()
 }
 
-/// All text of a step (not its sub-steps): command, paragraphs, code, cells.
+/// All text of a step (not its sub-steps): command, paragraphs with their link
+/// targets, code, cells.
 fn step_text(step: &Step) -> String {
     let mut out = plain_text(&step.command);
-    for b in own_blocks(&step.body) {
-        block_text(b, &mut out);
-    }
-    out
-}
-
-fn block_text(b: &Block, out: &mut String) {
     out.push(' ');
-    match b {
-        Block::Paragraph { content, .. } => inline_text(content, out),
-        Block::Note(Note { blocks, .. }) | Block::Result { content: blocks, .. } => {
-            own_blocks(blocks).into_iter().for_each(|b| block_text(b, out))
-        }
-        Block::Code(c) => out.push_str(&c.code),
-        Block::Table(t) => {
-            for cell in t.header.iter().chain(t.rows.iter().flat_map(|r| r.cells.iter())) {
-                out.push_str(&cell.text);
-                out.push(' ');
-            }
-        }
-        Block::Heading { heading, .. } => out.push_str(&heading.text),
-        _ => {}
-    }
-}
-
-fn inline_text(inlines: &[Inline], out: &mut String) {
-    out.push_str(&plain_text(inlines));
-    // Link targets count as text too: a name may sit only in a URL on one side.
-    for i in inlines {
-        if let Inline::Link { dest, .. } = i {
-            out.push(' ');
-            out.push_str(dest);
-        }
-    }
+    blocks_text(&step.body, true, &mut out);
+    out
 }
 
 /// A step missing at one depth and extra at another, with the same language-neutral

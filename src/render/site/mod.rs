@@ -28,7 +28,7 @@ use self::search::{Entry, SearchIndex};
 use super::OutputFile;
 use super::json::StepStatuses;
 use crate::manifest::{self, CheckKind, Manifest};
-use crate::model::{Block, Guide, plain_text};
+use crate::model::{Guide, blocks_text, plain_text};
 use crate::pairs::GuidePair;
 use crate::project::{Compiled, Config};
 use crate::sync::SyncReport;
@@ -220,30 +220,6 @@ fn fill(template: &str, vars: &[(&str, &str)]) -> String {
         out = out.replace(&format!("{{{k}}}"), v);
     }
     out
-}
-
-/// Plain text of blocks for the search index; sub-steps are entries of their own.
-fn block_text(blocks: &[Block], out: &mut String) {
-    for block in blocks {
-        match block {
-            Block::Paragraph { content, .. } => out.push_str(&plain_text(content)),
-            Block::Choices { items, .. } | Block::List { items, .. } => {
-                items.iter().for_each(|i| block_text(&i.blocks, out))
-            }
-            Block::Note(n) => block_text(&n.blocks, out),
-            Block::Result { content, .. } | Block::Quote { blocks: content, .. } => block_text(content, out),
-            Block::Table(t) => {
-                for cell in t.header.iter().chain(t.rows.iter().flat_map(|r| r.cells.iter())) {
-                    out.push_str(&cell.text);
-                    out.push(' ');
-                }
-            }
-            Block::Code(c) => out.push_str(&c.code),
-            Block::Heading { heading, .. } => out.push_str(&heading.text),
-            Block::Procedure(_) | Block::Html { .. } | Block::Rule { .. } => {}
-        }
-        out.push(' ');
-    }
 }
 
 /// The site's files (paths below the output folder), from the compiled guides, their pairs
@@ -500,7 +476,7 @@ fn guide_page(
     );
     for step in guide.steps() {
         let mut text = String::new();
-        block_text(&step.body, &mut text);
+        blocks_text(&step.body, false, &mut text);
         index.add(
             Entry {
                 l: spec.locale.clone(),
