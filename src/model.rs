@@ -394,6 +394,17 @@ impl Guide {
         }
     }
 
+    /// Whether readers work through this page as a checklist: a task, or an untyped page
+    /// with a procedure. Concept and reference pages are read, not ticked, even where
+    /// they hold a numbered list.
+    pub fn is_checklist(&self) -> bool {
+        match self.kind {
+            TopicKind::Task => true,
+            TopicKind::Topic => self.procedures().next().is_some(),
+            TopicKind::Concept | TopicKind::Reference => false,
+        }
+    }
+
     pub fn procedures(&self) -> impl Iterator<Item = &Procedure> {
         self.sections.iter().flat_map(|s| {
             s.blocks.iter().filter_map(|b| match b {
