@@ -7,6 +7,7 @@
 pub mod build;
 pub mod diag;
 pub mod emit;
+pub mod ids;
 pub mod keys;
 pub mod manifest;
 pub mod matching;

@@ -19,6 +19,7 @@ use regex::Regex;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::ids::{CheckId, ItemId, RowId};
 use crate::model::{Block, Guide, IdentifierKind, RoleRecord, Row, Step, SyncStatus};
 use crate::pairs::GuidePair;
 use crate::render::OutputFile;
@@ -63,8 +64,14 @@ pub enum CheckKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Check {
-    /// Stable id, equal whichever language the check was built from.
+    /// Stable id, equal whichever language the check was built from: the string form of a
+    /// [`CheckId`] in manifests `build` writes; any unique name in one written by hand.
     pub id: String,
+    /// The step or table row the check is about, when `id` names one (filled when a
+    /// manifest is built or read; not part of the TOML).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub item: Option<ItemId>,
     pub kind: CheckKind,
     /// For a manual check, the step's command sentence: the question a person answers.
     pub title: Text,
@@ -194,30 +201,35 @@ enum Item<'a> {
 }
 
 /// Items of one guide in document order, keyed by their language-neutral id.
-fn items(guide: &Guide) -> Vec<(String, Item<'_>)> {
+fn items(guide: &Guide) -> Vec<(ItemId, Item<'_>)> {
     let mut out = Vec::new();
     for (si, section) in guide.sections.iter().enumerate() {
         let mut tables = 0;
-        collect(&guide.id, si, &section.blocks, &mut tables, &mut out);
+        collect(&guide.id, si as u32, &section.blocks, &mut tables, &mut out);
     }
     out
 }
 
-fn collect<'a>(gid: &str, si: usize, blocks: &'a [Block], tables: &mut u32, out: &mut Vec<(String, Item<'a>)>) {
+fn collect<'a>(gid: &str, si: u32, blocks: &'a [Block], tables: &mut u32, out: &mut Vec<(ItemId, Item<'a>)>) {
     // Depth is bounded by the parser (`parse::MAX_DEPTH`), so recursion is safe.
     for block in blocks {
         match block {
             Block::Procedure(p) => {
                 for step in &p.steps {
-                    out.push((step.id.clone(), Item::Step(step)));
+                    out.push((ItemId::Step(step.id.clone()), Item::Step(step)));
                     collect(gid, si, &step.body, tables, out);
                 }
             }
             Block::Table(t) => {
                 *tables += 1;
                 for record in &t.records {
-                    let key = format!("{gid}.s{si}.t{tables}.r{}", u64::from(record.row) + 1);
-                    out.push((key, Item::Row { record, row: t.rows.get(record.row as usize) }));
+                    let row = RowId {
+                        guide: gid.to_string(),
+                        section: si,
+                        table: *tables,
+                        row: record.row.saturating_add(1),
+                    };
+                    out.push((ItemId::Row(row), Item::Row { record, row: t.rows.get(record.row as usize) }));
                 }
             }
             Block::Choices { items, .. } | Block::List { items, .. } => {
@@ -247,21 +259,14 @@ pub fn build_manifest(pair: &GuidePair, rules: &Rules, comparison: &Comparison) 
     let zh = pair.zh.and_then(|c| c.guide.as_ref());
     let main = en.or(zh)?;
     let gid = main.id.clone();
-    // A zh guide with another topic id still lines up by structure: re-key it.
-    let rekey = |g: &Guide, key: String| match key.strip_prefix(g.id.as_str()) {
-        Some(rest) if g.id != gid => format!("{gid}{rest}"),
-        _ => key,
-    };
-    let en_items: Vec<(String, Item)> = en.map(items).unwrap_or_default();
-    let zh_items: Vec<(String, Item)> =
-        zh.map(|g| items(g).into_iter().map(|(k, i)| (rekey(g, k), i)).collect()).unwrap_or_default();
-    let zh_by_key: BTreeMap<&str, Item> = zh_items.iter().map(|(k, i)| (k.as_str(), *i)).collect();
-    let en_keys: BTreeSet<&str> = en_items.iter().map(|(k, _)| k.as_str()).collect();
-    let mut merged: Vec<(&str, Option<Item>, Option<Item>)> =
-        en_items.iter().map(|(k, i)| (k.as_str(), Some(*i), zh_by_key.get(k.as_str()).copied())).collect();
-    merged.extend(
-        zh_items.iter().filter(|(k, _)| !en_keys.contains(k.as_str())).map(|(k, i)| (k.as_str(), None, Some(*i))),
-    );
+    // Both guides of a pair carry the pair's id (see `pairs`), so their items meet by id.
+    let en_items: Vec<(ItemId, Item)> = en.map(items).unwrap_or_default();
+    let zh_items: Vec<(ItemId, Item)> = zh.map(items).unwrap_or_default();
+    let zh_by_key: BTreeMap<&ItemId, Item> = zh_items.iter().map(|(k, i)| (k, *i)).collect();
+    let en_keys: BTreeSet<&ItemId> = en_items.iter().map(|(k, _)| k).collect();
+    let mut merged: Vec<(&ItemId, Option<Item>, Option<Item>)> =
+        en_items.iter().map(|(k, i)| (k, Some(*i), zh_by_key.get(k).copied())).collect();
+    merged.extend(zh_items.iter().filter(|(k, _)| !en_keys.contains(k)).map(|(k, i)| (k, None, Some(*i))));
 
     let mut drafts: Vec<Draft> = Vec::new();
     for (key, e, z) in merged {
@@ -299,8 +304,9 @@ pub fn build_manifest(pair: &GuidePair, rules: &Rules, comparison: &Comparison) 
     let mut status = sync::step_statuses(comparison, false);
     status.extend(sync::step_statuses(comparison, true));
     for d in &mut drafts {
-        let base = d.check.id.split('~').next().unwrap_or(&d.check.id);
-        d.check.sync = status.get(base).map(|s| s.status);
+        if let Some(ItemId::Step(step)) = &d.check.item {
+            d.check.sync = status.get(step).map(|s| s.status);
+        }
     }
     Some(Manifest {
         manifest_version: MANIFEST_VERSION,
@@ -320,7 +326,7 @@ fn span_of(guide: &Guide, item: Item) -> String {
     format!("{}:{}:{}", guide.file, span.line, span.column)
 }
 
-fn step_checks(key: &str, en: Option<&Step>, zh: Option<&Step>, spans: Text, rules: &Rules, out: &mut Vec<Draft>) {
+fn step_checks(key: &ItemId, en: Option<&Step>, zh: Option<&Step>, spans: Text, rules: &Rules, out: &mut Vec<Draft>) {
     let steps: Vec<&Step> = en.into_iter().chain(zh).collect();
     let mut found: Vec<(&Rule, Vec<BTreeMap<String, String>>)> = Vec::new();
     for rule in rules.rules.iter().filter(|r| r.from == RuleSource::Step) {
@@ -334,6 +340,7 @@ fn step_checks(key: &str, en: Option<&Step>, zh: Option<&Step>, spans: Text, rul
         out.push(Draft {
             check: Check {
                 id: key.to_string(),
+                item: Some(key.clone()),
                 kind: CheckKind::Manual,
                 title: Text { en: en.map(|s| s.command_text.clone()), zh: zh.map(|s| s.command_text.clone()) },
                 span: spans,
@@ -355,11 +362,12 @@ fn step_checks(key: &str, en: Option<&Step>, zh: Option<&Step>, spans: Text, rul
     for (rule, bindings) in found {
         let several = bindings.len() > 1;
         for vars in bindings {
-            let id = match (total, several) {
-                (1, _) => key.to_string(),
-                (_, false) => format!("{key}~{}", rule.name),
-                (_, true) => format!("{key}~{}:{}", rule.name, vars.values().cloned().collect::<Vec<_>>().join(",")),
+            let rule_part = match (total, several) {
+                (1, _) => None,
+                (_, false) => Some(rule.name.clone()),
+                (_, true) => Some(format!("{}:{}", rule.name, vars.values().cloned().collect::<Vec<_>>().join(","))),
             };
+            let id = CheckId { item: key.clone(), rule: rule_part };
             if let Some(check) = automated(rule, id, &vars, spans.clone(), None) {
                 out.push(Draft { check, vars });
             }
@@ -432,7 +440,7 @@ fn code_tokens(blocks: &[Block], out: &mut Vec<crate::model::Identifier>) {
 }
 
 fn row_checks(
-    key: &str,
+    key: &ItemId,
     en: Option<&RoleRecord>,
     zh: Option<&RoleRecord>,
     spans: Text,
@@ -464,7 +472,7 @@ fn row_checks(
         if !ok {
             continue;
         }
-        let id = format!("{key}~{}", rule.name);
+        let id = CheckId { item: key.clone(), rule: Some(rule.name.clone()) };
         if let Some(check) = automated(rule, id, &vars, spans.clone(), condition.clone()) {
             out.push(Draft { check, vars });
         }
@@ -475,7 +483,7 @@ fn row_checks(
 /// validation of the rules file rules out for every value.
 fn automated(
     rule: &Rule,
-    id: String,
+    id: CheckId,
     vars: &BTreeMap<String, String>,
     span: Text,
     condition: Option<Text>,
@@ -486,7 +494,8 @@ fn automated(
         None => None,
     };
     Some(Check {
-        id,
+        id: id.to_string(),
+        item: Some(id.item),
         kind: CheckKind::Automated,
         title: Text { en: rules::render(&rule.title_en, vars).ok(), zh: rules::render(&rule.title_zh, vars).ok() },
         span,
@@ -563,7 +572,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Manifest, ManifestError> {
         let (line, column) = rules::position(text, offset);
         ManifestError { path: path.to_path_buf(), line, column, message }
     };
-    let manifest: Manifest = toml::from_str(text).map_err(|e| {
+    let mut manifest: Manifest = toml::from_str(text).map_err(|e| {
         let offset = e.span().map_or(0, |s| s.start);
         err_at(offset, e.message().trim_end().trim_end_matches('.').to_string())
     })?;
@@ -613,6 +622,10 @@ pub fn parse(text: &str, path: &Path) -> Result<Manifest, ManifestError> {
             return Err(err_at(at(i, |c| &c.id), format!("duplicate check id `{}`", check.id)));
         }
     }
+    // The edge where a check id's string form is read: ids of built manifests name their item.
+    for check in &mut manifest.checks {
+        check.item = check.id.parse::<CheckId>().ok().map(|c| c.item);
+    }
     Ok(manifest)
 }
 
@@ -624,7 +637,10 @@ pub fn parse(text: &str, path: &Path) -> Result<Manifest, ManifestError> {
 pub fn task_list(manifest: &Manifest, lang: &str) -> String {
     let mut out = format!("## {}\n\n", one_line_md(manifest.title.get(lang)));
     for check in &manifest.checks {
-        let depth = step_depth(&manifest.guide, &check.id);
+        let depth = match &check.item {
+            Some(ItemId::Step(step)) => step.path.depth().saturating_sub(1),
+            _ => 0,
+        };
         let indent = "  ".repeat(depth);
         out.push_str(&format!("{indent}- [ ] {}", one_line_md(check.title.get(lang))));
         if check.kind == CheckKind::Automated {
@@ -633,15 +649,6 @@ pub fn task_list(manifest: &Manifest, lang: &str) -> String {
         out.push('\n');
     }
     out
-}
-
-/// Sub-step depth of a step-derived check id (`<guide>.s1.p1.4.3` → 1); 0 for the rest.
-fn step_depth(guide: &str, id: &str) -> usize {
-    let Some(rest) = id.strip_prefix(guide).and_then(|r| r.strip_prefix('.')) else { return 0 };
-    let rest = rest.split('~').next().unwrap_or(rest);
-    let parts: Vec<&str> = rest.split('.').collect();
-    let is_step = parts.len() >= 3 && parts[1].starts_with('p');
-    if is_step { parts.len() - 3 } else { 0 }
 }
 
 fn one_line_md(text: &str) -> String {
@@ -674,15 +681,6 @@ pub fn display_argv(argv: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn step_depth_reads_the_model_ids() {
-        assert_eq!(step_depth("g", "g.s1.p1.4"), 0);
-        assert_eq!(step_depth("g", "g.s1.p1.4.3~user-exists"), 1);
-        assert_eq!(step_depth("g", "g.s1.p1.4.3.1"), 2);
-        assert_eq!(step_depth("g", "g.s1.t1.r2~role-exists"), 0);
-        assert_eq!(step_depth("g", "other.s1.p1.4.3"), 0);
-    }
 
     #[test]
     fn display_argv_quotes_what_a_shell_would_read() {

@@ -11,6 +11,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::ids::StepId;
+
 /// Version of the JSON form of [`Guide`]. Bump on any change a consumer could notice.
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -27,9 +29,13 @@ pub struct Span {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Guide {
     pub schema_version: u32,
-    /// Topic id from the title's `{#id}` attribute, or one derived from the path.
+    /// The guide's id, the same in both languages of a pair: inside a project, the pair's
+    /// topic id when it is unique, else one derived from the source-language path (set by
+    /// `build`); for a file read alone, its topic id or its path.
     pub id: String,
     pub id_source: IdSource,
+    /// The title's `{#id}` attribute as written (sanitized), if any.
+    pub topic_id: Option<String>,
     pub kind: TopicKind,
     /// `en-US`, `zh-CN`, … or `und` when the locale is not known.
     pub locale: String,
@@ -162,7 +168,7 @@ pub enum ProcedureStyle {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Step {
     /// Stable id: guide id plus structural path; equal in both languages of a guide.
-    pub id: String,
+    pub id: StepId,
     /// Position in its procedure, 1-based (what a reader sees as the step number).
     pub number: u32,
     /// The command sentence: the item's first paragraph (or the step heading).
@@ -184,7 +190,7 @@ pub struct Step {
 pub struct StepSync {
     pub status: SyncStatus,
     /// Id of the matching step in the other language.
-    pub counterpart: Option<String>,
+    pub counterpart: Option<StepId>,
     /// Codes of the sync findings about this step.
     pub findings: Vec<String>,
 }
@@ -403,6 +409,14 @@ impl Guide {
             TopicKind::Topic => self.procedures().next().is_some(),
             TopicKind::Concept | TopicKind::Reference => false,
         }
+    }
+
+    /// Give the guide the id of its pair: every step id follows.
+    pub fn set_id(&mut self, id: &str, source: IdSource) {
+        self.id = id.to_string();
+        self.id_source = source;
+        let id = self.id.clone();
+        self.for_each_step_mut(&mut |step| step.id.guide.clone_from(&id));
     }
 
     pub fn procedures(&self) -> impl Iterator<Item = &Procedure> {

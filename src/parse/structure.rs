@@ -8,6 +8,7 @@
 
 use super::{Ctx, lexicon};
 use crate::diag::Diagnostic;
+use crate::ids::{StepId, StepPath};
 use crate::keys;
 use crate::model::{
     Block, Guide, Heading, IdSource, Identifier, IdentifierKind, Inline, LinkKind, ListItem, Procedure, ProcedureStyle,
@@ -52,10 +53,12 @@ pub(crate) fn build_guide(ctx: &mut Ctx, blocks: Vec<Block>, locale: &str, front
         Some(anchor) => (sanitize_id(&anchor), IdSource::Heading),
         None => (path_id(&source.path), IdSource::Path),
     };
+    let topic_id = (id_source == IdSource::Heading).then(|| id.clone());
     let mut guide = Guide {
         schema_version: SCHEMA_VERSION,
         id,
         id_source,
+        topic_id,
         kind: TopicKind::Topic,
         locale: locale.to_string(),
         file: source.path.clone(),
@@ -100,7 +103,7 @@ pub fn sanitize_id(raw: &str) -> String {
     if out.is_empty() { "guide".to_string() } else { out }
 }
 
-fn path_id(path: &str) -> String {
+pub fn path_id(path: &str) -> String {
     let path = path.strip_suffix(".md").unwrap_or(path);
     sanitize_id(&path.replace('/', "-").to_lowercase())
 }
@@ -165,7 +168,7 @@ fn heading_step(section: Section, number: u32) -> Step {
     });
     let command = strip_step_prefix(heading.content);
     Step {
-        id: String::new(),
+        id: StepId::default(),
         number,
         command_text: plain_text(&command),
         command,
@@ -196,21 +199,24 @@ fn run_section(level: u8, steps: Vec<Step>, span: Span) -> Section {
 
 fn read_section(section: Section, guide_id: &str, s: usize) -> Section {
     let mut p = 0;
+    let base = |p: u32| StepId {
+        guide: guide_id.to_string(),
+        path: StepPath { section: s as u32, procedure: p, steps: Vec::new() },
+    };
     let blocks = section
         .blocks
         .into_iter()
         .map(|block| match block {
             Block::List { ordered: true, contents: false, items, span, start } => {
                 p += 1;
-                let prefix = format!("{guide_id}.s{s}.p{p}");
-                Block::Procedure(list_procedure(items, span, start, &prefix))
+                Block::Procedure(list_procedure(items, span, start, &base(p), 0))
             }
             Block::Procedure(mut proc) => {
                 p += 1;
-                let prefix = format!("{guide_id}.s{s}.p{p}");
+                let parent = base(p);
                 for (i, step) in proc.steps.iter_mut().enumerate() {
                     let body = std::mem::take(&mut step.body);
-                    step.id = format!("{prefix}.{}", i + 1);
+                    step.id = child(&parent, i + 1);
                     step.body = read_step_body(body, &step.id);
                     step.identifiers = step_identifiers(&step.command, &step.body);
                 }
@@ -222,13 +228,19 @@ fn read_section(section: Section, guide_id: &str, s: usize) -> Section {
     Section { blocks, ..section }
 }
 
-fn list_procedure(items: Vec<ListItem>, span: Span, start: Option<u64>, prefix: &str) -> Procedure {
+/// The id of the `n`-th step below `parent` (a procedure's base id has no steps yet).
+fn child(parent: &StepId, n: usize) -> StepId {
+    StepId { guide: parent.guide.clone(), path: parent.path.child(u32::try_from(n).unwrap_or(u32::MAX)) }
+}
+
+/// Steps of a numbered list below `parent`, numbered on after `offset` earlier siblings.
+fn list_procedure(items: Vec<ListItem>, span: Span, start: Option<u64>, parent: &StepId, offset: usize) -> Procedure {
     let first = start.unwrap_or(1);
     let steps = items
         .into_iter()
         .enumerate()
         .map(|(i, item)| {
-            let id = format!("{prefix}.{}", i + 1);
+            let id = child(parent, offset + i + 1);
             let mut blocks = item.blocks;
             let command = match blocks.first() {
                 Some(Block::Paragraph { .. }) => match blocks.remove(0) {
@@ -258,23 +270,19 @@ fn list_procedure(items: Vec<ListItem>, span: Span, start: Option<u64>, prefix: 
 /// Inside a step: numbered lists are sub-steps (numbered on from one list to the
 /// next, so ids stay unique), bulleted lists are choices. A numbered list inside a
 /// choice is a sub-step list too: the bullet is layout, not a level of the procedure.
-fn read_step_body(blocks: Vec<Block>, step_id: &str) -> Vec<Block> {
+fn read_step_body(blocks: Vec<Block>, step_id: &StepId) -> Vec<Block> {
     let mut seen = 0usize;
     convert_step_blocks(blocks, step_id, &mut seen, 0)
 }
 
-fn convert_step_blocks(blocks: Vec<Block>, step_id: &str, seen: &mut usize, choice_depth: usize) -> Vec<Block> {
+fn convert_step_blocks(blocks: Vec<Block>, step_id: &StepId, seen: &mut usize, choice_depth: usize) -> Vec<Block> {
     blocks
         .into_iter()
         .map(|block| match block {
             Block::List { ordered: true, contents: false, items, span, start } => {
                 let offset = *seen;
                 *seen += items.len();
-                let mut proc = list_procedure(items, span, start, step_id);
-                if offset > 0 {
-                    renumber_ids(&mut proc, step_id, offset);
-                }
-                Block::Procedure(proc)
+                Block::Procedure(list_procedure(items, span, start, step_id, offset))
             }
             Block::List { ordered: false, contents: false, items, span, .. } if choice_depth < super::MAX_DEPTH => {
                 let items = items
@@ -289,26 +297,6 @@ fn convert_step_blocks(blocks: Vec<Block>, step_id: &str, seen: &mut usize, choi
             other => other,
         })
         .collect()
-}
-
-fn renumber_ids(proc: &mut Procedure, step_id: &str, offset: usize) {
-    for (i, step) in proc.steps.iter_mut().enumerate() {
-        let old = std::mem::replace(&mut step.id, format!("{step_id}.{}", offset + i + 1));
-        rewrite_prefix(&mut step.body, &old, &step.id.clone());
-    }
-}
-
-fn rewrite_prefix(blocks: &mut [Block], old: &str, new: &str) {
-    for block in blocks {
-        if let Block::Procedure(p) = block {
-            for step in &mut p.steps {
-                if let Some(rest) = step.id.strip_prefix(old) {
-                    step.id = format!("{new}{rest}");
-                }
-                rewrite_prefix(&mut step.body, old, new);
-            }
-        }
-    }
 }
 
 /// Language-neutral references of a step's own text (sub-steps have their own).

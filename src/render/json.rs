@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::OutputFile;
+use crate::ids::StepId;
 use crate::model::{Guide, StepSync};
 use crate::project::Compiled;
 
@@ -44,7 +45,7 @@ struct IndexEntry<'a> {
 }
 
 /// Sync status of each step, keyed by (source file as shown, step id).
-pub type StepStatuses = BTreeMap<(String, String), StepSync>;
+pub type StepStatuses = BTreeMap<(String, StepId), StepSync>;
 
 /// The JSON files of a build: one per guide (each step marked with its sync status),
 /// an index and the schema.

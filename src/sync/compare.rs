@@ -6,9 +6,10 @@ use std::collections::BTreeSet;
 use super::align::{align, jaccard};
 use super::{Comparison, Finding, Location};
 use crate::diag::Severity;
+use crate::ids::StepId;
 use crate::model;
 use crate::model::{
-    Block, CodeBlock, Guide, IdSource, IdentifierKind, Inline, LinkKind, Note, Procedure, Section, Span, Step, Table,
+    Block, CodeBlock, Guide, IdentifierKind, Inline, LinkKind, Note, Procedure, Section, Span, Step, Table,
     blocks_text, plain_text,
 };
 
@@ -27,12 +28,13 @@ pub fn compare(en: &Guide, zh: &Guide) -> Comparison {
     let mut cx = Ctx { en, zh, ratio: length_ratio(en, zh), out: Comparison::default() };
     // An id derived from the file path says nothing when the two files are paired by
     // name or by a pair list (translated file names): only written ids can differ.
-    let written = en.id_source == IdSource::Heading && zh.id_source == IdSource::Heading;
-    if written && en.id != zh.id {
+    if let (Some(en_id), Some(zh_id)) = (&en.topic_id, &zh.topic_id)
+        && en_id != zh_id
+    {
         cx.push(
             "sync::topic-id-differs",
             Severity::Warning,
-            format!("topic ids differ: `{}` in {EN}, `{}` in {ZH}", en.id, zh.id),
+            format!("topic ids differ: `{en_id}` in {EN}, `{zh_id}` in {ZH}"),
             (en.span, en.title_text.clone()),
             (zh.span, zh.title_text.clone()),
             None,
@@ -57,18 +59,11 @@ impl Ctx<'_> {
         message: String,
         en: (Span, String),
         zh: (Span, String),
-        step: Option<&str>,
+        step: Option<&StepId>,
     ) {
         let en = Some(self.loc(self.en, en.0, en.1));
         let zh = Some(self.loc(self.zh, zh.0, zh.1));
-        self.out.findings.push(Finding {
-            code: code.to_string(),
-            severity,
-            message,
-            en,
-            zh,
-            step: step.map(str::to_string),
-        });
+        self.out.findings.push(Finding { code: code.to_string(), severity, message, en, zh, step: step.cloned() });
     }
 
     fn sections(&mut self) {
@@ -145,7 +140,7 @@ impl Ctx<'_> {
                         format!("a procedure of {} steps has no {ZH} counterpart", x.steps.len()),
                         (x.span, first_command(x)),
                         (last.1, String::new()),
-                        x.steps.first().map(|s| s.id.as_str()),
+                        x.steps.first().map(|s| &s.id),
                     );
                     self.unmatched_steps(&x.steps, true);
                 }
@@ -156,7 +151,7 @@ impl Ctx<'_> {
                         format!("a procedure of {} steps has no {EN} counterpart", y.steps.len()),
                         (last.0, String::new()),
                         (y.span, first_command(y)),
-                        y.steps.first().map(|s| s.id.as_str()),
+                        y.steps.first().map(|s| &s.id),
                     );
                     self.unmatched_steps(&y.steps, false);
                 }
@@ -199,7 +194,7 @@ impl Ctx<'_> {
                         Severity::Error,
                         format!(
                             "{what} {} (\"{}\") has no {ZH} counterpart",
-                            number_path(&x.id),
+                            x.id.path.number(),
                             clip(&x.command_text)
                         ),
                         (x.span, x.command_text.clone()),
@@ -214,7 +209,7 @@ impl Ctx<'_> {
                         Severity::Error,
                         format!(
                             "{what} {} (\"{}\") has no {EN} counterpart",
-                            number_path(&y.id),
+                            y.id.path.number(),
                             clip(&y.command_text)
                         ),
                         (last.0, String::new()),
@@ -266,7 +261,7 @@ impl Ctx<'_> {
             self.push(
                 code,
                 Severity::Warning,
-                format!("step {}: {noun} differ: {}", number_path(&x.id), parts.join("; ")),
+                format!("step {}: {noun} differ: {}", x.id.path.number(), parts.join("; ")),
                 (x.span, x.command_text.clone()),
                 (y.span, y.command_text.clone()),
                 Some(&x.id),
@@ -354,7 +349,7 @@ impl Ctx<'_> {
     }
 
     /// Notes and tables of a step or section (not of its sub-steps), aligned in order.
-    fn loose_blocks(&mut self, a: &[&Block], b: &[&Block], parents: (Span, Span), step: Option<&str>) {
+    fn loose_blocks(&mut self, a: &[&Block], b: &[&Block], parents: (Span, Span), step: Option<&StepId>) {
         let notes_a: Vec<&Note> =
             a.iter().filter_map(|b| if let Block::Note(n) = b { Some(n) } else { None }).collect();
         let notes_b: Vec<&Note> =
@@ -427,7 +422,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn table_pair(&mut self, x: &Table, y: &Table, step: Option<&str>) {
+    fn table_pair(&mut self, x: &Table, y: &Table, step: Option<&StepId>) {
         let here = |t: &Table| (t.span, header_text(t));
         if x.header.len() != y.header.len() || x.columns != y.columns {
             self.push(
@@ -530,13 +525,6 @@ fn word_runs(text: &str) -> BTreeSet<String> {
         }
     }
     runs
-}
-
-/// `task_x.s1.p1.3.2` → `3.2`.
-fn number_path(id: &str) -> String {
-    let parts: Vec<&str> = id.split('.').collect();
-    let at = parts.iter().position(|p| p.starts_with('p') && p[1..].bytes().all(|b| b.is_ascii_digit()));
-    at.map_or_else(|| id.to_string(), |i| parts[i + 1..].join("."))
 }
 
 fn heading_text(s: &Section) -> String {
@@ -848,22 +836,21 @@ fn step_text(step: &Step) -> String {
 fn nesting(out: &mut Comparison, en: &Guide, zh: &Guide) {
     let en_steps = en.steps();
     let zh_steps = zh.steps();
-    let find = |steps: &[&Step], id: &str| steps.iter().find(|s| s.id == id).map(|s| (*s).clone());
-    let depth = |id: &str| id.split('.').skip_while(|p| !p.starts_with('p')).count() - 1;
+    let find = |steps: &[&Step], id: &StepId| steps.iter().find(|s| s.id == *id).map(|s| (*s).clone());
     let mut merged = Vec::new();
     let missing: Vec<usize> = (0..out.findings.len())
         .filter(|&i| matches!(out.findings[i].code.as_str(), "sync::missing-step" | "sync::missing-substep"))
         .collect();
     let mut used = BTreeSet::new();
     for i in missing {
-        let Some(x) = out.findings[i].step.as_deref().and_then(|id| find(&en_steps, id)) else { continue };
+        let Some(x) = out.findings[i].step.as_ref().and_then(|id| find(&en_steps, id)) else { continue };
         let sig_x = step_signature(&x);
         let best = (0..out.findings.len())
             .filter(|&j| !used.contains(&j))
             .filter(|&j| matches!(out.findings[j].code.as_str(), "sync::extra-step" | "sync::extra-substep"))
             .filter_map(|j| {
-                let y = out.findings[j].step.as_deref().and_then(|id| find(&zh_steps, id))?;
-                (depth(&x.id) != depth(&y.id)).then(|| (j, jaccard(&sig_x, &step_signature(&y)), y))
+                let y = out.findings[j].step.as_ref().and_then(|id| find(&zh_steps, id))?;
+                (x.id.path.depth() != y.id.path.depth()).then(|| (j, jaccard(&sig_x, &step_signature(&y)), y))
             })
             .filter(|(_, sim, _)| *sim >= 0.5)
             .max_by(|a, b| a.1.total_cmp(&b.1));
@@ -877,8 +864,8 @@ fn nesting(out: &mut Comparison, en: &Guide, zh: &Guide) {
                 severity: Severity::Error,
                 message: format!(
                     "step {} in {EN} is step {} in {ZH}: the same step at another depth",
-                    number_path(&x.id),
-                    number_path(&y.id)
+                    x.id.path.number(),
+                    y.id.path.number()
                 ),
                 en: en_loc,
                 zh: zh_loc,

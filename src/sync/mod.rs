@@ -15,6 +15,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::diag::Severity;
+use crate::ids::StepId;
 use crate::model::Guide;
 use crate::pairs::{GuidePair, PairedBy};
 
@@ -66,7 +67,7 @@ pub struct Finding {
     /// Where it is in the zh-CN file (or where it would be).
     pub zh: Option<Location>,
     /// The step concerned, by its id on the side that has it.
-    pub step: Option<String>,
+    pub step: Option<StepId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -83,7 +84,7 @@ pub struct Location {
 pub struct Comparison {
     pub findings: Vec<Finding>,
     /// (en step id, zh step id) of every aligned step; one side `None` when unmatched.
-    pub steps: Vec<(Option<String>, Option<String>)>,
+    pub steps: Vec<(Option<StepId>, Option<StepId>)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -165,7 +166,7 @@ fn missing_guide(guide: &Guide, is_en: bool) -> Comparison {
 }
 
 /// Step statuses of one side of a comparison, keyed by that side's step id.
-pub fn step_statuses(comparison: &Comparison, en_side: bool) -> std::collections::BTreeMap<String, StepSync> {
+pub fn step_statuses(comparison: &Comparison, en_side: bool) -> std::collections::BTreeMap<StepId, StepSync> {
     let mut out = std::collections::BTreeMap::new();
     for (en, zh) in &comparison.steps {
         let (mine, other) = if en_side { (en, zh) } else { (zh, en) };
@@ -173,7 +174,7 @@ pub fn step_statuses(comparison: &Comparison, en_side: bool) -> std::collections
         let findings: Vec<String> = comparison
             .findings
             .iter()
-            .filter(|f| f.step.as_deref() == Some(id.as_str()) || (other.is_some() && f.step == *other))
+            .filter(|f| f.step.as_ref() == Some(id) || (other.is_some() && f.step == *other))
             .map(|f| f.code.clone())
             .collect();
         let status = match (other, findings.is_empty()) {

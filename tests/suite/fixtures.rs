@@ -107,7 +107,7 @@ fn deep_steps_keep_ids_unique() {
         text.push_str("1.  Step.\n");
     }
     let (guide, _) = parse_str(&text);
-    let ids: Vec<String> = guide.steps().iter().map(|s| s.id.clone()).collect();
+    let ids: Vec<String> = guide.steps().iter().map(|s| s.id.to_string()).collect();
     let mut unique = ids.clone();
     unique.sort();
     unique.dedup();

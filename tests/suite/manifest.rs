@@ -81,7 +81,7 @@ fn docs_src_manifests_have_the_expected_checks() {
         let guide = c.guide.unwrap();
         let m = &all[&guide.id];
         for step in guide.steps() {
-            let covered = m.checks.iter().any(|c| c.id == step.id || c.id.starts_with(&format!("{}~", step.id)));
+            let covered = m.checks.iter().any(|c| c.item == Some(preflight::ids::ItemId::Step(step.id.clone())));
             assert!(covered, "{} has no check", step.id);
         }
     }

@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use super::theme::{ThemeError, Ui};
 use super::{CheckView, Theme};
+use crate::ids::StepId;
 use crate::model::{Block, Inline, ListItem, NoteKind, Step, StepSync, SyncStatus, Table};
 
 pub use crate::render::escape_markup as esc;
@@ -224,7 +225,7 @@ pub struct PageRenderer<'a> {
     pub theme: &'a Theme,
     pub ui: &'a Ui,
     pub other: Option<Other>,
-    pub statuses: BTreeMap<String, StepSync>,
+    pub statuses: BTreeMap<StepId, StepSync>,
     pub checks: &'a BTreeMap<String, Vec<CheckView>>,
     pub ids: BTreeSet<String>,
     /// Every step on the page in document order: (html id, command text, mark).
@@ -351,17 +352,19 @@ impl<'a> PageRenderer<'a> {
     }
 
     fn step(&mut self, step: &Step, out: &mut String) -> Result<(), ThemeError> {
-        let id = self.claim(&step.id).unwrap_or_else(|| html_id(&format!("{}-{}", step.id, self.ids.len())));
+        let step_id = step.id.to_string();
+        let id = self.claim(&step_id).unwrap_or_else(|| html_id(&format!("{step_id}-{}", self.ids.len())));
         let sync = self.statuses.get(&step.id).cloned();
         let mark = sync.as_ref().and_then(|s| self.mark(s));
         self.steps.push((id.clone(), step.command_text.clone(), mark.as_ref().map(|m| m.status)));
         let command_html = self.inlines(&step.command);
         let body_html = self.blocks(&step.body)?;
-        let checks = self.checks.get(&step.id).map(Vec::as_slice).unwrap_or(NO_CHECKS);
-        let counterpart = sync.as_ref().and_then(|s| s.counterpart.as_deref()).map(html_id).filter(|c| *c != id);
+        let checks = self.checks.get(&step_id).map(Vec::as_slice).unwrap_or(NO_CHECKS);
+        let counterpart =
+            sync.as_ref().and_then(|s| s.counterpart.as_ref()).map(|c| html_id(&c.to_string())).filter(|c| *c != id);
         let view = StepView {
             ui: self.ui,
-            depth: step.id.matches('.').count(),
+            depth: step.id.path.depth(),
             id,
             number: step.number,
             command_html,
@@ -383,7 +386,7 @@ impl<'a> PageRenderer<'a> {
             SyncStatus::Unmatched => ("unmatched", fill(&self.ui.unmatched_mark)),
         };
         let (href, link_text) = match &sync.counterpart {
-            Some(id) => (format!("{}#{}", other.page, html_id(id)), fill(&self.ui.counterpart_link)),
+            Some(id) => (format!("{}#{}", other.page, html_id(&id.to_string())), fill(&self.ui.counterpart_link)),
             None => (other.page.clone(), fill(&self.ui.drift_open_other)),
         };
         Some(SyncMark { status, label, href: Some(href), link_text, findings: sync.findings.clone() })

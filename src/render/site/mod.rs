@@ -27,6 +27,7 @@ use self::html::{Other, PageRenderer};
 use self::search::{Entry, SearchIndex};
 use super::OutputFile;
 use super::json::StepStatuses;
+use crate::ids::ItemId;
 use crate::manifest::{self, CheckKind, Manifest};
 use crate::model::{Guide, blocks_text, plain_text};
 use crate::pairs::GuidePair;
@@ -160,14 +161,14 @@ struct RootView<'a> {
 }
 
 /// The checks of a manifest by where the page shows them: a step's checks under its step
-/// id (`<step>` or `<step>~<rule>`), a table row's under its section (`<guide>.s<n>`).
+/// id, a table row's under its section (`<guide>.s<n>`).
 fn check_views(manifest: Option<&Manifest>, locale: &str, ui: &Ui) -> BTreeMap<String, Vec<CheckView>> {
     let mut out: BTreeMap<String, Vec<CheckView>> = BTreeMap::new();
     for check in manifest.map(|m| m.checks.as_slice()).unwrap_or_default() {
-        let base = check.id.split('~').next().unwrap_or(&check.id);
-        let key = match base.rfind(".t") {
-            Some(i) if is_table_row(&base[i + 2..]) => base[..i].to_string(),
-            _ => base.to_string(),
+        let key = match &check.item {
+            Some(ItemId::Step(step)) => step.to_string(),
+            Some(ItemId::Row(row)) => row.section_key(),
+            None => check.id.clone(),
         };
         let (kind, kind_label) = match check.kind {
             CheckKind::Automated => ("automated", &ui.check_automated),
@@ -182,12 +183,6 @@ fn check_views(manifest: Option<&Manifest>, locale: &str, ui: &Ui) -> BTreeMap<S
         });
     }
     out
-}
-
-/// `3.r12`: the rest of a table-row check id after `.t`.
-fn is_table_row(rest: &str) -> bool {
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    rest.split_once(".r").is_some_and(|(t, r)| digits(t) && digits(r))
 }
 
 /// One page to render: a guide, or the stand-in for a guide missing in this locale.
@@ -421,8 +416,8 @@ fn guide_page(
     let ui = theme.ui(&spec.locale)?;
     let root = root_prefix(&spec.rel);
     let file = spec.guide.file.display();
-    let mine: BTreeMap<String, crate::model::StepSync> = statuses
-        .range((file.clone(), String::new())..)
+    let mine: BTreeMap<crate::ids::StepId, crate::model::StepSync> = statuses
+        .range((file.clone(), crate::ids::StepId::default())..)
         .take_while(|((f, _), _)| *f == file)
         .map(|((_, id), s)| (id.clone(), s.clone()))
         .collect();
@@ -480,7 +475,7 @@ fn guide_page(
         index.add(
             Entry {
                 l: spec.locale.clone(),
-                u: format!("{page_url}#{}", html_id(&step.id)),
+                u: format!("{page_url}#{}", html_id(&step.id.to_string())),
                 t: step.command_text.clone(),
                 g: guide.title_text.clone(),
             },
