@@ -18,6 +18,8 @@ use crate::sync::{self, SyncReport};
 pub struct BuildResult {
     pub project: Project,
     pub compiled: Vec<Compiled>,
+    /// Diagnostics of the project and of pairing (those of each file are in `compiled`).
+    pub diagnostics: Vec<Diagnostic>,
     pub report: EmitReport,
     pub summary: Summary,
     pub sync: SyncReport,
@@ -93,22 +95,55 @@ pub fn render_all_with(
     Ok((files, sync_report))
 }
 
-pub fn build(src: &Path, out: &Path) -> Result<BuildResult, BuildError> {
-    build_with_theme(src, out, render::site::Theme::embedded())
+/// Build the project at `root` into `out`.
+pub fn build(root: &Path, out: &Path) -> Result<BuildResult, BuildError> {
+    build_with_theme(root, out, render::site::Theme::embedded())
 }
 
 /// [`build`] with a site theme read at run time (`serve` reloads `templates/`).
-pub fn build_with_theme(src: &Path, out: &Path, theme: &render::site::Theme) -> Result<BuildResult, BuildError> {
-    let project = project::discover(src).map_err(BuildError::Project)?;
+pub fn build_with_theme(root: &Path, out: &Path, theme: &render::site::Theme) -> Result<BuildResult, BuildError> {
+    let project = project::discover(root).map_err(BuildError::Project)?;
+    build_project(project, out, theme)
+}
+
+/// Read, pair and name every guide of a project: what `build` and `sync` work on.
+pub fn compile(project: &Project) -> Result<(Vec<Compiled>, Vec<Diagnostic>), ProjectError> {
+    if project.files.is_empty() {
+        let dirs: Vec<String> = project.locale_dirs.iter().map(|l| format!("{} ({})", l.dir, l.locale)).collect();
+        return Err(ProjectError::Empty {
+            root: project.root.clone(),
+            message: format!("no Markdown pages (*.md) in {}", dirs.join(", ")),
+        });
+    }
+    let mut compiled = project::compile_all(project);
+    if compiled.iter().all(|c| c.guide.is_none()) {
+        return Err(ProjectError::Empty {
+            root: project.root.clone(),
+            message: format!("none of the {} pages could be read", compiled.len()),
+        });
+    }
+    let mut diagnostics = project.diagnostics.clone();
+    diagnostics.extend(pairs::name_pairs(&project.config, &mut compiled));
+    Ok((compiled, diagnostics))
+}
+
+/// Build a discovered project into `out`.
+pub fn build_project(project: Project, out: &Path, theme: &render::site::Theme) -> Result<BuildResult, BuildError> {
     // A bad rules file stops the build before anything is rendered or written.
-    let rules = rules::load(src).map_err(|e| {
+    let rules = rules::load_file(&project.rules_path()).map_err(|e| {
         BuildError::Project(ProjectError::Config { path: e.path, line: e.line, column: e.column, message: e.message })
     })?;
-    let compiled = project::compile_all(&project);
+    let (compiled, diagnostics) = compile(&project).map_err(BuildError::Project)?;
     let (files, sync) = render_all_with(&project.config, &rules, &compiled, theme).map_err(BuildError::Site)?;
     let report = emit::write_tree(out, &files).map_err(|err| BuildError::Write { path: out.to_path_buf(), err })?;
-    let summary = summarize(&project, &compiled);
-    Ok(BuildResult { project, compiled, report, summary, sync })
+    let mut summary = summarize(&project, &compiled);
+    for d in &diagnostics {
+        match d.severity {
+            Severity::Warning => summary.warnings += 1,
+            Severity::Error => summary.errors += 1,
+        }
+    }
+    Ok(BuildResult { project, compiled, diagnostics, report, summary, sync })
 }
 
 pub fn summarize(project: &Project, compiled: &[Compiled]) -> Summary {

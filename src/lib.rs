@@ -12,6 +12,7 @@ pub mod keys;
 pub mod manifest;
 pub mod matching;
 pub mod model;
+pub mod pairfile;
 pub mod pairs;
 pub mod parse;
 pub mod project;

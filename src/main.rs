@@ -9,6 +9,13 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // `preflight sync | head`: a closed pipe ends the process quietly, as it does `cat`,
+    // instead of a panic in `println!`.
+    // SAFETY: called first, before any thread exists; restores the default disposition.
+    #[cfg(unix)]
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = match cmd::Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {

@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 
 use crate::keys;
-use crate::model::{Block, Guide, IdSource, IdentifierKind, Inline, LinkKind, Step};
+use crate::model::{Block, Guide, IdentifierKind, Inline, LinkKind, Step};
 
 /// What kind of evidence a token is; the order is the order of the `key` string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -93,7 +93,7 @@ impl Page {
     /// The tokens of a parsed guide. `path` is relative to the tree's root.
     pub fn from_guide(path: &str, guide: &Guide) -> Page {
         let mut c = Collector::default();
-        let topic_id = (guide.id_source == IdSource::Heading).then(|| TopicId::new(&guide.id));
+        let topic_id = guide.topic_id.as_deref().map(TopicId::new);
         if let Some(id) = &topic_id {
             c.add(TokenKind::TopicId, id.value.clone());
         }
@@ -443,6 +443,19 @@ fn shared(en: &Page, zh: &Page) -> BTreeMap<TokenKind, usize> {
 /// the other's best, the score reaches `min_score` and beats both runners-up by
 /// `min_margin`. Pairing stops when a round takes nothing.
 pub fn match_pages(en: &[Page], zh: &[Page], params: &Params) -> Matching {
+    match_pages_among(en, zh, vec![true; en.len()], vec![true; zh.len()], params)
+}
+
+/// [`match_pages`] where only the pages marked free may pair; the others still weigh in
+/// the token statistics. So pairing a few pages by hand (a pairs file) leaves the scores of
+/// the rest, and so their pairs, as they were.
+pub fn match_pages_among(
+    en: &[Page],
+    zh: &[Page],
+    mut free_en: Vec<bool>,
+    mut free_zh: Vec<bool>,
+    params: &Params,
+) -> Matching {
     let (ve, vz) = vectors(en, zh);
     // Scores, en-major; None where the topic ids conflict.
     let scores: Vec<Vec<Option<Scored>>> = (0..en.len())
@@ -450,8 +463,8 @@ pub fn match_pages(en: &[Page], zh: &[Page], params: &Params) -> Matching {
         .map(|i| (0..zh.len()).map(|j| score(&en[i], &zh[j], &ve[i], &vz[j], params)).collect())
         .collect();
     let value = |i: usize, j: usize| scores[i][j].as_ref().map(|s| s.score);
-    let mut free_en = vec![true; en.len()];
-    let mut free_zh = vec![true; zh.len()];
+    let (taken_en, taken_zh): (Vec<bool>, Vec<bool>) =
+        (free_en.iter().map(|f| !f).collect(), free_zh.iter().map(|f| !f).collect());
     let mut pairs = Vec::new();
     loop {
         // Best and runner-up per page, among free pages; ties go to the smaller path.
@@ -523,6 +536,9 @@ pub fn match_pages(en: &[Page], zh: &[Page], params: &Params) -> Matching {
         out.sort_by(|a, b| pages[a.page].path.cmp(&pages[b.page].path));
         out
     };
+    // Pages that were never free are neither paired here nor unpaired.
+    free_en.iter_mut().zip(&taken_en).for_each(|(f, t)| *f &= !t);
+    free_zh.iter_mut().zip(&taken_zh).for_each(|(f, t)| *f &= !t);
     let unpaired_en = unpaired(&free_en, zh.len(), en, &|i, j| value(i, j));
     let unpaired_zh = unpaired(&free_zh, en.len(), zh, &|j, i| value(i, j));
     Matching { pairs, unpaired_en, unpaired_zh }

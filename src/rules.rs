@@ -148,7 +148,12 @@ impl Rules {
 
 /// Read `<root>/rules.toml`. A project without one has no rules: every step is manual.
 pub fn load(root: &Path) -> Result<Rules, RulesError> {
-    let path = root.join(RULES_FILE);
+    load_file(&root.join(RULES_FILE))
+}
+
+/// Read a rules file; a missing file is no rules.
+pub fn load_file(path: &Path) -> Result<Rules, RulesError> {
+    let path = path.to_path_buf();
     match std::fs::read_to_string(&path) {
         Ok(text) => parse(&text, &path),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Rules::default()),

@@ -1,4 +1,6 @@
 use preflight::build;
+use preflight::project::Deny;
+use preflight::render::site::Theme;
 
 use super::CmdResult;
 
@@ -9,22 +11,35 @@ pub struct Args {
     /// Worker threads for parsing (default: one per core). Output does not depend on it.
     #[arg(long, short = 'j')]
     jobs: Option<usize>,
+    /// Fail (exit 1) on these findings, besides input errors: `drift` (any sync finding),
+    /// `warnings` (any warning). Adds to `deny` of preflight.toml. Default: build succeeds
+    /// whatever the translations say; `preflight sync` is the gate.
+    #[arg(long, value_enum, value_name = "WHAT")]
+    deny: Vec<DenyArg>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum DenyArg {
+    Drift,
+    Warnings,
 }
 
 pub fn run(args: Args) -> CmdResult {
     if let Some(n) = args.jobs {
         rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global()?;
     }
-    let result = build::build(&args.folders.src, &args.folders.out)?;
-    for d in build::all_diagnostics(&result.compiled) {
-        eprintln!("{d}");
+    let (project, out) = args.folders.project()?;
+    for line in super::describe_project(&project) {
+        eprintln!("{line}");
     }
-    for stray in &result.project.stray {
-        eprintln!(
-            "{}: warning: not in a locale folder ({}); not built",
-            stray,
-            result.project.config.locales.join(", ")
-        );
+    let mut deny = project.config.deny.clone();
+    deny.extend(args.deny.iter().map(|d| match d {
+        DenyArg::Drift => Deny::Drift,
+        DenyArg::Warnings => Deny::Warnings,
+    }));
+    let result = build::build_project(project, &out, Theme::embedded())?;
+    for d in result.diagnostics.iter().chain(build::all_diagnostics(&result.compiled)) {
+        eprintln!("{d}");
     }
     let s = &result.summary;
     let locales: Vec<String> = s.per_locale.iter().map(|(l, n)| format!("{n} {l}")).collect();
@@ -38,20 +53,23 @@ pub fn run(args: Args) -> CmdResult {
         s.warnings,
         s.errors
     );
+    println!("{}", preflight::render::sync::pairing_summary(&result.sync));
     println!(
         "wrote {} files to {} ({} unchanged, {} removed)",
         result.report.written,
-        args.folders.out.display(),
+        super::shown(&out),
         result.report.unchanged,
         result.report.removed
     );
     println!("{}", preflight::render::sync::summary(&result.sync));
     if result.sync.findings > 0 {
-        println!("run `preflight sync --src {}` to see each drift", args.folders.src.display());
+        println!("run `preflight sync` to see each drift");
     }
+    let denied =
+        (deny.contains(&Deny::Drift) && result.sync.findings > 0) || (deny.contains(&Deny::Warnings) && s.warnings > 0);
     Ok(if s.errors > 0 {
         2
-    } else if result.sync.findings > 0 {
+    } else if denied {
         1
     } else {
         0

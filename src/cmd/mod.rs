@@ -2,6 +2,7 @@
 
 mod build;
 mod export;
+mod init;
 mod inspect;
 mod pair;
 mod run;
@@ -9,7 +10,7 @@ mod schema;
 mod serve;
 mod sync;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
@@ -23,8 +24,10 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Compile the guides of a project (default `docs-src/`) into `generated/`.
+    /// Compile the guides of a project into its output folder (default `generated/`).
     Build(build::Args),
+    /// Write a commented `preflight.toml` (and a pairs file) for an existing doc repository.
+    Init(init::Args),
     /// Print the model of one guide: how preflight understood the page.
     Inspect(inspect::Args),
     /// Print the JSON Schema of the guide model.
@@ -46,6 +49,7 @@ pub type CmdResult = Result<u8, Box<dyn std::error::Error>>;
 pub fn run(cli: Cli) -> CmdResult {
     match cli.command {
         Command::Build(args) => build::run(args),
+        Command::Init(args) => init::run(args),
         Command::Inspect(args) => inspect::run(args),
         Command::Schema => schema::run(),
         Command::Sync(args) => sync::run(args),
@@ -74,19 +78,61 @@ impl Lang {
     }
 }
 
-/// The folders of a project, shared by `build` and `serve`.
+/// The folders of a project, shared by `build`, `sync` and `serve`.
 #[derive(Debug, clap::Args)]
 pub struct Folders {
-    /// Source folder: `preflight.toml` and one folder per locale.
-    #[arg(long, default_value_os_t = default_src())]
-    pub src: PathBuf,
-    /// Output folder (created; only files preflight wrote are ever replaced; `serve` serves
-    /// its `site/` folder).
-    #[arg(long, default_value = "generated")]
-    pub out: PathBuf,
+    /// The project root: the folder of `preflight.toml`, or the folder that holds the locale
+    /// folders. Default: the nearest folder at or above the working directory with a
+    /// `preflight.toml`, else the working directory.
+    #[arg(long, value_name = "DIR")]
+    pub src: Option<PathBuf>,
+    /// Output folder (default: `out` of `preflight.toml`, else `generated/` in the project
+    /// root). Only files preflight wrote are ever replaced; `serve` serves its `site/` folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
-/// Default source folder, relative to the working directory.
-pub fn default_src() -> PathBuf {
-    PathBuf::from("docs-src")
+impl Folders {
+    /// The project root.
+    pub fn root(&self) -> PathBuf {
+        match &self.src {
+            Some(src) => src.clone(),
+            None => preflight::project::find_root(Path::new(".")),
+        }
+    }
+
+    /// The project, discovered, and the output folder.
+    pub fn project(&self) -> Result<(preflight::project::Project, PathBuf), preflight::project::ProjectError> {
+        let project = preflight::project::discover(&self.root())?;
+        let out = self.out.clone().unwrap_or_else(|| project.default_out());
+        Ok((project, out))
+    }
+}
+
+/// A path as the user would type it from the working directory.
+pub fn shown(path: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let rel = cwd.as_deref().and_then(|c| abs.strip_prefix(c).ok());
+    match rel {
+        Some(r) if r.as_os_str().is_empty() => ".".to_string(),
+        Some(r) => r.display().to_string(),
+        None => path.display().to_string(),
+    }
+}
+
+/// What discovery took: one line for the locale folders, one per folder passed over.
+pub fn describe_project(project: &preflight::project::Project) -> Vec<String> {
+    let mut lines = Vec::new();
+    let how = |configured: bool| if configured { "from preflight.toml" } else { "found by name" };
+    let taken: Vec<String> =
+        project.locale_dirs.iter().map(|l| format!("{} → {} ({})", l.dir, l.locale, how(l.configured))).collect();
+    lines.push(format!("project {}: {}", shown(&project.root), taken.join(", ")));
+    for p in &project.passed_over {
+        lines.push(format!(
+            "also found {} ({}), not built: to build it instead, write `[locales.{}] path = \"{}\"` in preflight.toml",
+            p.dir, p.locale, p.locale, p.dir
+        ));
+    }
+    lines
 }

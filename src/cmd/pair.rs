@@ -2,9 +2,10 @@
 //! differ, in the format of `pairs.toml` (what `sync --pairs` reads).
 
 use std::fmt::Write as _;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use preflight::matching::{self, Matching, Page, Params};
+use preflight::pairfile::{lexical, relative};
 use preflight::project::{self, Compiled, SourceFile};
 use rayon::prelude::*;
 
@@ -33,42 +34,11 @@ fn list(dir: &Path, locale: &str) -> Result<Vec<SourceFile>, String> {
         if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "md") {
             let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
             let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-            files.push(SourceFile { locale: locale.to_string(), rel, path: entry.into_path() });
+            files.push(SourceFile::alone(locale, rel, entry.into_path()));
         }
     }
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
     Ok(files)
-}
-
-/// `a/b/../c` → `a/c`, without following symbolic links: paths in the output stay the
-/// paths the user wrote (`../shared/x`, not where a link points).
-fn lexical(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// `to` relative to `from`; both absolute and lexically normal.
-fn relative(from: &Path, to: &Path) -> PathBuf {
-    let from: Vec<Component> = from.components().collect();
-    let to: Vec<Component> = to.components().collect();
-    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
-    let mut out = PathBuf::new();
-    for _ in common..from.len() {
-        out.push("..");
-    }
-    for c in &to[common..] {
-        out.push(c);
-    }
-    out
 }
 
 fn slash(p: &Path) -> String {

@@ -39,6 +39,14 @@ extern "C" fn on_signal(_: libc::c_int) {
     STOP.store(true, Ordering::SeqCst);
 }
 
+/// The folders once resolved.
+struct Resolved {
+    root: PathBuf,
+    out: PathBuf,
+    templates: PathBuf,
+    port: u16,
+}
+
 pub fn run(args: Args) -> CmdResult {
     // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
     unsafe {
@@ -46,13 +54,19 @@ pub fn run(args: Args) -> CmdResult {
         libc::signal(libc::SIGTERM, on_signal as *const () as libc::sighandler_t);
     }
     let version = Arc::new(AtomicU64::new(1));
+    let root = args.folders.root();
+    let out = match &args.folders.out {
+        Some(out) => out.clone(),
+        None => preflight::project::discover(&root)?.default_out(),
+    };
+    let args = Resolved { root, out, templates: args.templates.clone(), port: args.port };
     rebuild(&args);
     let listener = TcpListener::bind(("127.0.0.1", args.port))?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
     say(&format!("serving http://{addr}/ (Ctrl-C to stop)"));
-    let site = args.folders.out.join(SITE_DIR);
-    let mut seen = snapshot(&[&args.folders.src, &args.templates]);
+    let site = args.out.join(SITE_DIR);
+    let mut seen = snapshot(&[&args.root, &args.templates]);
     let mut last_poll = Instant::now();
     while !STOP.load(Ordering::SeqCst) {
         match listener.accept() {
@@ -69,7 +83,7 @@ pub fn run(args: Args) -> CmdResult {
         }
         if last_poll.elapsed() >= Duration::from_millis(300) {
             last_poll = Instant::now();
-            let now = snapshot(&[&args.folders.src, &args.templates]);
+            let now = snapshot(&[&args.root, &args.templates]);
             if now != seen {
                 seen = now;
                 if rebuild(&args) {
@@ -89,7 +103,7 @@ fn say(line: &str) {
 }
 
 /// Build once; print the outcome. A broken theme or project leaves the last good site.
-fn rebuild(args: &Args) -> bool {
+fn rebuild(args: &Resolved) -> bool {
     let loaded;
     let theme = if args.templates.is_dir() {
         match Theme::load(&args.templates) {
@@ -105,7 +119,7 @@ fn rebuild(args: &Args) -> bool {
     } else {
         Theme::embedded()
     };
-    match build::build_with_theme(&args.folders.src, &args.folders.out, theme) {
+    match build::build_with_theme(&args.root, &args.out, theme) {
         Ok(r) => {
             for d in build::all_diagnostics(&r.compiled) {
                 eprintln!("{d}");

@@ -1,6 +1,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
+use preflight::pairfile;
 use preflight::pairs::{GuidePair, PairedBy};
 use preflight::project::{self, Compiled, SourceFile};
 use preflight::render;
@@ -16,9 +17,10 @@ pub struct Args {
     /// A list of pairs (`[[pair]] en = … zh = …`, paths relative to the list file).
     #[arg(long, conflicts_with = "files")]
     pairs: Option<PathBuf>,
-    /// The project to check when no files are given.
-    #[arg(long, default_value_os_t = super::default_src())]
-    src: PathBuf,
+    /// The project to check when no files are given (default: the nearest folder at or
+    /// above the working directory with a `preflight.toml`, else the working directory).
+    #[arg(long, value_name = "DIR")]
+    src: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
 }
@@ -30,22 +32,8 @@ enum Format {
     Sarif,
 }
 
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PairList {
-    #[serde(default, rename = "pair")]
-    pairs: Vec<PairListEntry>,
-}
-
-/// Extra fields of `pairs.toml` (repo, commit, drift labels…) are allowed and ignored.
-#[derive(serde::Deserialize)]
-struct PairListEntry {
-    en: String,
-    zh: String,
-}
-
 fn source_file(path: &Path, locale: &str) -> SourceFile {
-    SourceFile { locale: locale.to_string(), rel: path.to_string_lossy().to_string(), path: path.to_path_buf() }
+    SourceFile::alone(locale, path.to_string_lossy().to_string(), path.to_path_buf())
 }
 
 fn compile_pair(en: &Path, zh: &Path, display_base: &Path) -> (Compiled, Compiled) {
@@ -72,13 +60,14 @@ pub fn run(args: Args) -> CmdResult {
         (vec![a, b], String::new())
     } else if let Some(list) = &args.pairs {
         let text = std::fs::read_to_string(list).map_err(|e| format!("{}: {e}", list.display()))?;
-        let parsed: PairList =
-            project::parse_toml(&text).map_err(|(l, c, m)| format!("{}:{l}:{c}: {m}", list.display()))?;
+        let parsed = pairfile::parse(&text).map_err(|(l, c, m)| format!("{}:{l}:{c}: {m}", list.display()))?;
+        if parsed.is_empty() {
+            return Err(format!("{}: no [[pair]] entries: nothing to compare", list.display()).into());
+        }
         let dir = list.parent().unwrap_or(Path::new(".")).to_path_buf();
         let compiled: Vec<Compiled> = {
             use rayon::prelude::*;
             parsed
-                .pairs
                 .par_iter()
                 .flat_map(|p| {
                     let (a, b) = compile_pair(&dir.join(&p.en), &dir.join(&p.zh), &dir);
@@ -86,12 +75,29 @@ pub fn run(args: Args) -> CmdResult {
                 })
                 .collect()
         };
+        eprintln!(
+            "comparing the {} pairs listed in {}; pages it does not list are not compared \
+             (name the file in preflight.toml, `pairs = …`, to check a whole project)",
+            parsed.len(),
+            list.display()
+        );
         (compiled, dir.to_string_lossy().to_string())
     } else {
-        let project = project::discover(&args.src)?;
-        let compiled = project::compile_all(&project);
+        let root = args.src.clone().unwrap_or_else(|| project::find_root(Path::new(".")));
+        let project = project::discover(&root)?;
+        for line in super::describe_project(&project) {
+            eprintln!("{line}");
+        }
+        let (compiled, diagnostics) = preflight::build::compile(&project)?;
+        for d in &diagnostics {
+            eprintln!("{d}");
+        }
         let pairs = preflight::pairs::pair_project(&project.config, &compiled);
-        return finish(&pairs, &compiled, args.format, &args.src.to_string_lossy());
+        let base = super::shown(&project.root);
+        let base = if base == "." { String::new() } else { base };
+        let code = finish(&pairs, &compiled, args.format, &base)?;
+        let input_errors = diagnostics.iter().any(|d| d.severity == preflight::Severity::Error);
+        return Ok(if input_errors { 2 } else { code });
     };
     let pairs: Vec<GuidePair> =
         compiled.chunks(2).map(|c| GuidePair { en: Some(&c[0]), zh: Some(&c[1]), by: PairedBy::Config }).collect();

@@ -13,6 +13,8 @@
 mod blocks;
 pub mod lexicon;
 mod structure;
+
+pub use structure::path_id;
 mod tables;
 
 use crate::diag::Diagnostic;

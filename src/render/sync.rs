@@ -58,6 +58,24 @@ pub fn summary(report: &SyncReport) -> String {
     )
 }
 
+/// How the pages were paired: counts by method, and the pages left without a counterpart.
+pub fn pairing_summary(report: &SyncReport) -> String {
+    let mut by: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    let (mut lone_en, mut lone_zh) = (0, 0);
+    for p in &report.pairs {
+        match (&p.en, &p.zh) {
+            (Some(_), Some(_)) => *by.entry(p.paired_by.as_str()).or_default() += 1,
+            (Some(_), None) => lone_en += 1,
+            (None, Some(_)) => lone_zh += 1,
+            (None, None) => {}
+        }
+    }
+    let paired: usize = by.values().sum();
+    let methods: Vec<String> = by.iter().map(|(m, n)| format!("{n} by {m}")).collect();
+    let methods = if methods.is_empty() { String::new() } else { format!(" ({})", methods.join(", ")) };
+    format!("pairs: {paired}{methods}; {lone_en} source pages and {lone_zh} translated pages without a counterpart")
+}
+
 pub fn sync_schema() -> String {
     let mut schema = schemars::schema_for!(SyncReport);
     schema.insert("$id".into(), "https://preflight.invalid/schema/sync.schema.json".into());

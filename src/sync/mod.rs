@@ -107,12 +107,7 @@ pub struct SyncReport {
 pub use crate::model::{StepSync, SyncStatus};
 
 pub fn paired_by_name(by: PairedBy) -> &'static str {
-    match by {
-        PairedBy::Config => "config",
-        PairedBy::SamePath => "same-path",
-        PairedBy::TopicId => "topic-id",
-        PairedBy::Unpaired => "unpaired",
-    }
+    by.as_str()
 }
 
 /// Compare every pair; a guide without a counterpart is itself a finding.

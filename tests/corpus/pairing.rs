@@ -30,7 +30,7 @@ fn pages(dir: &Path, locale: &str) -> Vec<Page> {
             continue;
         }
         let rel = entry.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
-        let file = SourceFile { locale: locale.to_string(), rel: rel.clone(), path: entry.path().to_path_buf() };
+        let file = SourceFile::alone(locale, rel.clone(), entry.path().to_path_buf());
         let compiled = compile_file(&file);
         out.push(Page::from_guide(&rel, compiled.guide.as_ref().expect("corpus files are UTF-8")));
     }

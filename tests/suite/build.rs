@@ -12,8 +12,13 @@ fn root() -> PathBuf {
 }
 
 fn render_docs_src() -> Vec<preflight::render::OutputFile> {
-    let project = project::discover(&root().join("docs-src")).expect("docs-src is a project");
-    render_all(&project.config, &preflight::rules::load(&project.root).unwrap(), &project::compile_all(&project)).0
+    let project = project::discover(&root()).expect("the repository is a project (docs-src)");
+    render_all(
+        &project.config,
+        &preflight::rules::load_file(&project.rules_path()).unwrap(),
+        &project::compile_all(&project),
+    )
+    .0
 }
 
 fn snapshot_dir(dir: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -51,7 +56,7 @@ fn generated_is_fresh() {
 
 #[test]
 fn docs_src_has_no_diagnostics_and_agrees_step_for_step() {
-    let project = project::discover(&root().join("docs-src")).unwrap();
+    let project = project::discover(&root()).unwrap();
     let compiled = project::compile_all(&project);
     let diags: Vec<String> = build::all_diagnostics(&compiled).map(|d| d.to_string()).collect();
     assert!(diags.is_empty(), "{diags:#?}");

@@ -16,7 +16,7 @@ fn pages(locale: &str) -> Vec<Page> {
         let entry = entry.unwrap();
         if entry.file_type().is_file() {
             let rel = entry.path().strip_prefix(&dir).unwrap().to_string_lossy().replace('\\', "/");
-            let file = SourceFile { locale: locale.into(), rel: rel.clone(), path: entry.path().to_path_buf() };
+            let file = SourceFile::alone(locale, rel.clone(), entry.path().to_path_buf());
             out.push(Page::from_guide(&rel, compile_file(&file).guide.as_ref().unwrap()));
         }
     }

@@ -16,8 +16,11 @@ fn root() -> PathBuf {
 /// The site files of a project, by path below `site/`.
 fn site(src: &Path) -> BTreeMap<String, String> {
     let project = project::discover(src).expect("a project");
-    let (files, _) =
-        render_all(&project.config, &preflight::rules::load(&project.root).unwrap(), &project::compile_all(&project));
+    let (files, _) = render_all(
+        &project.config,
+        &preflight::rules::load_file(&project.rules_path()).unwrap(),
+        &project::compile_all(&project),
+    );
     files
         .into_iter()
         .filter_map(|f| Some((f.path.strip_prefix("site/")?.to_string(), String::from_utf8(f.bytes).unwrap())))
@@ -34,7 +37,7 @@ fn fixture() -> PathBuf {
 
 #[test]
 fn docs_src_pages() {
-    for (path, html) in pages(&root().join("docs-src")) {
+    for (path, html) in pages(&root()) {
         insta::assert_snapshot!(format!("docs_src__{}", path.replace('/', "__")), html);
     }
 }
@@ -143,7 +146,7 @@ fn xss_fixture_runs_nothing() {
 fn every_page_is_self_contained_under_the_csp() {
     let csp = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'self'; \
                style-src 'self'; img-src 'self' data: https:; connect-src 'self'\">";
-    for src in [root().join("docs-src"), fixture()] {
+    for src in [root(), fixture()] {
         for (path, html) in pages(&src) {
             assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\""), "{path}");
             assert!(html.contains(csp), "{path}: no CSP");
@@ -175,7 +178,7 @@ fn drift_is_marked_in_place_with_a_link_to_the_counterpart() {
 
 #[test]
 fn search_index_finds_chinese_bigrams_and_english_words() {
-    let files = site(&root().join("docs-src"));
+    let files = site(&root());
     let index: serde_json::Value = serde_json::from_str(&files["search-index.json"]).unwrap();
     let hits = |term: &str| -> Vec<String> {
         index["terms"][term]

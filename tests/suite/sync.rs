@@ -17,7 +17,7 @@ fn compile(dir: &Path, name: &str, locale: &str) -> Option<Compiled> {
     let path = dir.join(name);
     path.is_file().then(|| {
         let rel = format!("{}/{name}", dir.file_name().unwrap().to_string_lossy());
-        let mut c = project::compile_file(&SourceFile { locale: locale.into(), rel: rel.clone(), path });
+        let mut c = project::compile_file(&SourceFile::alone(locale, rel.clone(), path));
         if let Some(g) = c.guide.as_mut() {
             g.file = rel;
         }
@@ -77,7 +77,7 @@ fn every_finding_points_into_both_files() {
 
 #[test]
 fn docs_src_is_in_sync() {
-    let project = project::discover(&Path::new(env!("CARGO_MANIFEST_DIR")).join("docs-src")).unwrap();
+    let project = project::discover(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
     let compiled = project::compile_all(&project);
     let pairs = preflight::pairs::pair_project(&project.config, &compiled);
     assert_eq!(pairs.len(), 3);
