@@ -73,7 +73,7 @@ pub fn pairing_summary(report: &SyncReport) -> String {
     let paired: usize = by.values().sum();
     let methods: Vec<String> = by.iter().map(|(m, n)| format!("{n} by {m}")).collect();
     let methods = if methods.is_empty() { String::new() } else { format!(" ({})", methods.join(", ")) };
-    format!("pairs: {paired}{methods}; {lone_en} source pages and {lone_zh} translated pages without a counterpart")
+    format!("pairs: {paired}{methods}; pages without a counterpart: {lone_en} source, {lone_zh} translated")
 }
 
 pub fn sync_schema() -> String {

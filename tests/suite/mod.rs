@@ -3,6 +3,7 @@ mod cli;
 mod fixtures;
 mod manifest;
 mod pair;
+mod project;
 mod run;
 mod site;
 mod sync;
