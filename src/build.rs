@@ -124,7 +124,27 @@ pub fn compile(project: &Project) -> Result<(Vec<Compiled>, Vec<Diagnostic>), Pr
     }
     let mut diagnostics = project.diagnostics.clone();
     diagnostics.extend(pairs::name_pairs(&project.config, &mut compiled));
+    share_step_ids(&project.config, &mut compiled);
     Ok((compiled, diagnostics))
+}
+
+/// Compare each pair once and give the zh-CN steps the ids of the en-US steps they align
+/// with (see [`sync::shared_step_ids`]).
+fn share_step_ids(config: &Config, compiled: &mut [Compiled]) {
+    use rayon::prelude::*;
+    let pairs = pairs::pair_indices(config, compiled);
+    let renames: Vec<(usize, Vec<_>)> = pairs
+        .par_iter()
+        .filter_map(|(i, j, _)| {
+            let (en, zh) = (compiled[(*i)?].guide.as_ref()?, compiled[(*j)?].guide.as_ref()?);
+            Some(((*j)?, sync::shared_step_ids(&sync::compare(en, zh), en, zh)))
+        })
+        .collect();
+    for (j, renames) in renames {
+        if let Some(g) = compiled[j].guide.as_mut() {
+            g.rename_steps(&renames);
+        }
+    }
 }
 
 /// Build a discovered project into `out`.

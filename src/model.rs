@@ -419,6 +419,19 @@ impl Guide {
         self.for_each_step_mut(&mut |step| step.id.guide.clone_from(&id));
     }
 
+    /// Give steps new ids (`(old, new)`, as [`crate::sync::shared_step_ids`] makes them).
+    pub fn rename_steps(&mut self, renames: &[(StepId, StepId)]) {
+        if renames.is_empty() {
+            return;
+        }
+        let map: std::collections::HashMap<&StepId, &StepId> = renames.iter().map(|(a, b)| (a, b)).collect();
+        self.for_each_step_mut(&mut |step| {
+            if let Some(new) = map.get(&step.id) {
+                step.id = (*new).clone();
+            }
+        });
+    }
+
     pub fn procedures(&self) -> impl Iterator<Item = &Procedure> {
         self.sections.iter().flat_map(|s| {
             s.blocks.iter().filter_map(|b| match b {

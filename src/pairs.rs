@@ -203,6 +203,11 @@ fn find_pairs(config: &Config, compiled: &[Compiled]) -> Found {
     Found { pairs, diagnostics }
 }
 
+/// The pairs of a project as indexes into `compiled`, sorted by path.
+pub fn pair_indices(config: &Config, compiled: &[Compiled]) -> Vec<(Option<usize>, Option<usize>, PairedBy)> {
+    find_pairs(config, compiled).pairs
+}
+
 /// The pairs of a project, sorted by path.
 pub fn pair_project<'a>(config: &Config, compiled: &'a [Compiled]) -> Vec<GuidePair<'a>> {
     let found = find_pairs(config, compiled);

@@ -160,6 +160,26 @@ fn missing_guide(guide: &Guide, is_en: bool) -> Comparison {
     Comparison { findings: vec![finding], steps }
 }
 
+/// New ids for the zh-CN steps of a compared pair, so that a tick, an anchor and a check
+/// mean the same step in both languages even where the structure drifted: a step sync
+/// aligned with an en-US step takes that step's id; a step only zh-CN has keeps its own,
+/// moved under `<guide>.<locale>` where an en-US step already has that id.
+pub fn shared_step_ids(comparison: &Comparison, en: &Guide, zh: &Guide) -> Vec<(StepId, StepId)> {
+    let en_ids: std::collections::BTreeSet<&StepId> = en.steps().into_iter().map(|s| &s.id).collect();
+    let mut out = Vec::new();
+    for (e, z) in &comparison.steps {
+        match (e, z) {
+            (Some(e), Some(z)) if e != z => out.push((z.clone(), e.clone())),
+            (None, Some(z)) if en_ids.contains(z) => {
+                let own = StepId { guide: format!("{}.{}", z.guide, zh.locale), path: z.path.clone() };
+                out.push((z.clone(), own));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Step statuses of one side of a comparison, keyed by that side's step id.
 pub fn step_statuses(comparison: &Comparison, en_side: bool) -> std::collections::BTreeMap<StepId, StepSync> {
     let mut out = std::collections::BTreeMap::new();

@@ -15,6 +15,7 @@ use serde::Deserialize;
 mod drift;
 mod mutation;
 mod pairing;
+mod real;
 mod robust;
 mod seeds;
 

@@ -246,12 +246,15 @@ fn middle<T>(mut v: Vec<T>) -> Option<T> {
 fn mutate(kind: Kind, text: &str, zh: &Guide, base: &Comparison) -> Option<Mutation> {
     let codes = KINDS.iter().find(|k| k.0 == kind).unwrap().2;
     let counterpart = |zh_id: &str| -> Option<String> {
-        base.steps.iter().find(|(_, z)| z.as_deref() == Some(zh_id)).and_then(|(e, _)| e.clone())
+        base.steps
+            .iter()
+            .find(|(_, z)| z.as_ref().is_some_and(|z| z.to_string() == zh_id))
+            .and_then(|(e, _)| e.as_ref().map(ToString::to_string))
     };
     // No baseline finding of the kind's codes about this en step.
     let clean_step = |en_id: &str| {
         !base.findings.iter().any(|f| {
-            f.step.as_deref() == Some(en_id)
+            f.step.as_ref().is_some_and(|s| s.to_string() == en_id)
                 && (codes.contains(&f.code.as_str()) || (kind == Kind::NoteType && f.code.contains("-note")))
         })
     };
@@ -263,8 +266,10 @@ fn mutate(kind: Kind, text: &str, zh: &Guide, base: &Comparison) -> Option<Mutat
     };
     let src: Vec<&str> = text.lines().collect();
     let steps = placed_steps(zh);
-    let aligned: Vec<(&Placed, String)> =
-        steps.iter().filter_map(|p| counterpart(&p.step.id).filter(|e| clean_step(e)).map(|e| (p, e))).collect();
+    let aligned: Vec<(&Placed, String)> = steps
+        .iter()
+        .filter_map(|p| counterpart(&p.step.id.to_string()).filter(|e| clean_step(e)).map(|e| (p, e)))
+        .collect();
     match kind {
         Kind::DeleteStep | Kind::DeleteSubstep => {
             let top = kind == Kind::DeleteStep;
@@ -432,7 +437,7 @@ fn changed_url(dest: &str) -> String {
 }
 
 fn key(f: &Finding) -> (String, Option<String>, Option<u32>) {
-    (f.code.clone(), f.step.clone(), f.en.as_ref().map(|l| l.line))
+    (f.code.clone(), f.step.as_ref().map(ToString::to_string), f.en.as_ref().map(|l| l.line))
 }
 
 fn detected(m: &Mutation, base: &Comparison, after: &Comparison) -> bool {
@@ -452,7 +457,7 @@ fn detected(m: &Mutation, base: &Comparison, after: &Comparison) -> bool {
         let zh_line = f.zh.as_ref().map_or(0, |l| l.line);
         let near = match &m.near {
             Near::Step { en_step, zh } => {
-                f.step.as_deref() == Some(en_step.as_str()) && (zh.0..=zh.1).contains(&zh_line)
+                f.step.as_ref().is_some_and(|s| s.to_string() == *en_step) && (zh.0..=zh.1).contains(&zh_line)
             }
             Near::Lines(a, b) => (*a..=*b).contains(&zh_line),
         };

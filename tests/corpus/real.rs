@@ -1,0 +1,171 @@
+//! Whole real repositories, built as a new user would: `../shared/real/ram.bundle` cloned
+//! into a temporary folder and each corpus repository taken as a tree, `preflight build`
+//! with no config and no flags. Every page is built, every pair shares its ids, and the
+//! site has no broken internal link.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use super::corpus_dir;
+
+fn shared() -> PathBuf {
+    corpus_dir().parent().expect("corpus has a parent").to_path_buf()
+}
+
+fn preflight(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_preflight")).args(args).current_dir(dir).output().expect("run preflight");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+fn clone_ram(into: &Path) -> PathBuf {
+    let bundle = shared().join("real/ram.bundle");
+    assert!(bundle.is_file(), "{} not found", bundle.display());
+    let dest = into.join("ram");
+    let status = Command::new("git")
+        .args(["clone", "--quiet"])
+        .arg(&bundle)
+        .arg(&dest)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .status()
+        .expect("git clone");
+    assert!(status.success());
+    dest
+}
+
+fn md_count(dir: &Path) -> usize {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
+        .count()
+}
+
+/// `(en json, zh json)` of every pair `sync.json` lists with both sides.
+fn pairs(out: &Path) -> Vec<(serde_json::Value, String, String)> {
+    let sync: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("sync.json")).unwrap()).unwrap();
+    sync["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["en"].is_string() && p["zh"].is_string())
+        .map(|p| (p.clone(), p["en"].as_str().unwrap().to_string(), p["zh"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+fn guide_json(out: &Path, index: &BTreeMap<String, String>, source: &str) -> serde_json::Value {
+    let rel = &index[source];
+    serde_json::from_slice(&std::fs::read(out.join(rel)).unwrap()).unwrap()
+}
+
+/// Step id → counterpart id, of every step of a guide JSON.
+fn steps(v: &serde_json::Value, out: &mut Vec<(String, Option<String>)>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            if let (Some(id), Some(_)) = (map.get("id").and_then(|i| i.as_str()), map.get("command_text")) {
+                let counterpart = map.get("sync").and_then(|s| s["counterpart"].as_str()).map(str::to_string);
+                out.push((id.to_string(), counterpart));
+            }
+            map.values().for_each(|v| steps(v, out));
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| steps(v, out)),
+        _ => {}
+    }
+}
+
+/// Build `root` with no flags and check what a user is promised; returns the pair count.
+fn check_project(root: &Path, locales: &[(&str, &str)]) -> usize {
+    let (code, stdout, stderr) = preflight(root, &["build"]);
+    assert!(code == 0 || code == 1, "{stdout}\n{stderr}");
+    let out = root.join("generated");
+    let index: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("index.json")).unwrap()).unwrap();
+    let guides = index["guides"].as_array().unwrap();
+    // Every page of each locale folder is built.
+    for (dir, locale) in locales {
+        let built = guides.iter().filter(|g| g["locale"] == *locale).count();
+        assert_eq!(built, md_count(&root.join(dir)), "{}: every page of {dir}", root.display());
+    }
+    let by_source: BTreeMap<String, String> = guides
+        .iter()
+        .map(|g| (g["source"].as_str().unwrap().to_string(), g["json"].as_str().unwrap().to_string()))
+        .collect();
+    let all = pairs(&out);
+    let mut ids = BTreeSet::new();
+    for (_, en, zh) in &all {
+        let (e, z) = (guide_json(&out, &by_source, en), guide_json(&out, &by_source, zh));
+        assert_eq!(e["id"], z["id"], "{en} and {zh} share one id");
+        assert!(ids.insert(e["id"].as_str().unwrap().to_string()), "{en}: the id of one pair only");
+        let (mut es, mut zs) = (Vec::new(), Vec::new());
+        steps(&e, &mut es);
+        steps(&z, &mut zs);
+        let (en_ids, zh_ids): (BTreeSet<&str>, BTreeSet<&str>) =
+            (es.iter().map(|(id, _)| id.as_str()).collect(), zs.iter().map(|(id, _)| id.as_str()).collect());
+        assert_eq!(en_ids.len(), es.len(), "{en}: step ids are unique");
+        assert_eq!(zh_ids.len(), zs.len(), "{zh}: step ids are unique");
+        // A step that sync matched has the same id, so the same checkbox, in both pages.
+        for ((id, counterpart), (page, other)) in
+            es.iter().map(|s| (s, (en, &zh_ids))).chain(zs.iter().map(|s| (s, (zh, &en_ids))))
+        {
+            if let Some(c) = counterpart {
+                assert_eq!(c, id, "{page}: a matched step has its counterpart's id");
+                assert!(other.contains(id.as_str()), "{page}: {id}");
+            }
+        }
+    }
+    all.len()
+}
+
+#[test]
+fn ram_repository_builds_with_no_config() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = clone_ram(tmp.path());
+    let pairs = check_project(&root, &[("intl.en-US", "en-US"), ("intl.zh-CN", "zh-CN")]);
+    println!("ram: {pairs} pairs");
+    assert!(pairs >= 200, "ram pairs: {pairs}");
+    // init writes a config that builds the same site.
+    let before = site_bytes(&root.join("generated/site"));
+    let (code, _, err) = preflight(&root, &["init"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = preflight(&root, &["build", "--out", "../init-out"]);
+    assert!(code == 0, "{err}");
+    assert!(before == site_bytes(&tmp.path().join("init-out/site")), "init's config builds the same site");
+}
+
+fn site_bytes(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(e.path()).unwrap()))
+        .collect()
+}
+
+#[test]
+fn corpus_repositories_build_as_trees() {
+    let dir = corpus_dir();
+    let tmp = tempfile::tempdir().unwrap();
+    let mut total = 0;
+    for repo in ["ecs", "kms", "oss", "ram", "sls"] {
+        // A copy: the corpus is read-only, and build writes `generated/` in the root.
+        let root = tmp.path().join(repo);
+        for entry in walkdir::WalkDir::new(dir.join(repo)).into_iter().filter_map(Result::ok) {
+            let rel = entry.path().strip_prefix(dir.join(repo)).unwrap();
+            let dest = root.join(rel);
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&dest).unwrap();
+            } else if entry.file_type().is_file() {
+                std::fs::copy(entry.path(), &dest).unwrap();
+            }
+        }
+        let n = check_project(&root, &[("en-US", "en-US"), ("zh-CN", "zh-CN")]);
+        println!("{repo}: {n} pairs");
+        total += n;
+    }
+    // pairs.toml lists 272 pairs; the engine proposes only those it is sure of.
+    assert!(total >= 250, "corpus pairs: {total}");
+}
