@@ -37,6 +37,9 @@ pub fn run(args: Args) -> CmdResult {
         DenyArg::Drift => Deny::Drift,
         DenyArg::Warnings => Deny::Warnings,
     }));
+    if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        eprintln!("building {} pages into {}…", project.files.len(), super::shown(&out));
+    }
     let result = build::build_project(project, &out, Theme::embedded())?;
     for d in result.diagnostics.iter().chain(build::all_diagnostics(&result.compiled)) {
         eprintln!("{d}");
