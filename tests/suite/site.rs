@@ -302,6 +302,12 @@ fn links_between_pages_resolve_in_every_form_and_broken_ones_are_diagnostics() {
     }
     // A link to a page that does not exist is text, and a diagnostic at the link.
     assert!(concept.contains("<span class=\"pf-text-link\">An old page</span>"), "{concept}");
+    // An anchor of this page stays; one it does not have, and files the site does not
+    // copy, are text rather than links that lead nowhere.
+    assert!(concept.contains("<a href=\"#section_sign\">Signing</a>"), "{concept}");
+    for text in ["anchor that is gone", "diagram", "DITA source"] {
+        assert!(concept.contains(&format!("<span class=\"pf-text-link\">{text}</span>")), "{text} in {concept}");
+    }
     assert_eq!(
         diagnostics,
         [

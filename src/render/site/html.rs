@@ -65,6 +65,12 @@ fn inline_image_src(src: &str) -> Option<&str> {
     raster.iter().any(|p| lower.starts_with(p)).then(|| src.trim())
 }
 
+/// An address on the web (`https:`, `http:`, `//host`), as opposed to a file beside the page.
+fn is_web(src: &str) -> bool {
+    let lower = src.trim().to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("//")
+}
+
 /// A relative link to another guide (`assign-roles.md#x`) points at its page in the site.
 fn md_to_html(href: &str) -> String {
     let relative = !href.contains(':') && !href.starts_with('/') && !href.starts_with('#');
@@ -156,9 +162,12 @@ fn push_inlines(content: &[Inline], cx: &Ctx, out: &mut String, raw: &mut bool) 
                         out.push_str(&format!(" title=\"{}\"", esc(title)));
                     }
                     out.push('>');
-                } else if let Some(href) = safe_href(src).filter(|_| !src.trim().starts_with('#')) {
+                } else if let Some(href) = safe_href(src).filter(|_| is_web(src)) {
                     let text = if alt.is_empty() { ui.image_link.clone() } else { format!("{}: {alt}", ui.image_link) };
                     out.push_str(&format!("<a class=\"pf-image-link\" href=\"{}\">{}</a>", esc(&href), esc(&text)));
+                } else if !alt.is_empty() && !src.trim().starts_with('#') {
+                    // A file of the doc tree, which the site does not copy: its alt text.
+                    out.push_str(&format!("<span class=\"pf-text-link\">{}: {}</span>", esc(&ui.image_link), esc(alt)));
                 } else {
                     out.push_str(&esc(alt));
                 }

@@ -101,8 +101,15 @@ fn is_md(path: &str) -> bool {
     path.len() > 3 && path.get(path.len() - 3..).is_some_and(|e| e.eq_ignore_ascii_case(".md"))
 }
 
+/// A link to a file beside the page (`images/a.png`, `t1835681.dita`, `/x.pdf`): not a URL
+/// with a scheme, not an anchor, not a doc-id link. The site copies no such file.
+pub fn is_file(dest: &str) -> bool {
+    let dest = dest.trim();
+    !(dest.is_empty() || dest.starts_with('#') || dest.starts_with("~~") || dest.starts_with("//") || has_scheme(dest))
+}
+
 /// Percent-decode; a sequence that is not UTF-8 once decoded leaves the text as written.
-fn decode(s: &str) -> String {
+pub fn decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

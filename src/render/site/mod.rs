@@ -390,7 +390,16 @@ impl PageLinks for Linker<'_> {
             ));
             Some(None)
         };
+        // An anchor on this page: kept where the page has that id, text where it has not.
+        if let Some(fragment) = dest.trim().strip_prefix('#').filter(|f| !f.is_empty()) {
+            let id = html_id(&links::decode(fragment));
+            let here = self.map.anchors.get(&self.page).is_some_and(|a| a.contains(&id));
+            return Some(here.then(|| format!("#{}", encode(&id))));
+        }
         match links::resolve(&from.locale, &from.guide.file.rel, dest, &self.map.folders) {
+            // A file of the doc tree that is not a page (`t1835681.dita`): the site has no
+            // copy, so its text, rather than a link that leads nowhere.
+            Link::Keep if links::is_file(dest) => Some(None),
             Link::Keep => None,
             Link::Outside { path } => broken(format!("`{path}` is in no locale folder of the project")),
             Link::Page { locale, rel, fragment } => {
