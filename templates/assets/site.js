@@ -242,11 +242,23 @@
         hits = both;
       }
     });
+    // Order: this language first, then titles that hold every term, then pages before
+    // steps, then index order.
     var lang = body.getAttribute('data-lang');
+    var last = list.length - 1;
+    function inTitle(e) {
+      var words = terms(e.t);
+      return list.every(function (term, i) {
+        return words.some(function (w) { return w === term || (i === last && w.indexOf(term) === 0); });
+      });
+    }
+    var rank = new Map();
+    hits.forEach(function (n) {
+      var e = index.entries[n];
+      rank.set(n, (e.l === lang ? 0 : 4) + (inTitle(e) ? 0 : 2) + (e.g ? 1 : 0));
+    });
     return Array.from(hits).sort(function (a, b) {
-      var ea = index.entries[a], eb = index.entries[b];
-      var ka = (ea.l === lang ? 0 : 2) + (ea.g ? 1 : 0), kb = (eb.l === lang ? 0 : 2) + (eb.g ? 1 : 0);
-      return ka - kb || a - b;
+      return rank.get(a) - rank.get(b) || a - b;
     }).map(function (n) { return index.entries[n]; });
   }
   function show() {
