@@ -61,7 +61,11 @@ impl std::error::Error for BuildError {}
 
 /// All output files of a project, rendered in memory, and the sync report they
 /// include, with the site's theme compiled into preflight.
-pub fn render_all(config: &Config, rules: &Rules, compiled: &[Compiled]) -> (Vec<OutputFile>, SyncReport) {
+pub fn render_all(
+    config: &Config,
+    rules: &Rules,
+    compiled: &[Compiled],
+) -> (Vec<OutputFile>, SyncReport, Vec<Diagnostic>) {
     render_all_with(config, rules, compiled, render::site::Theme::embedded())
         .expect("the embedded theme renders (tested)")
 }
@@ -72,7 +76,7 @@ pub fn render_all_with(
     rules: &Rules,
     compiled: &[Compiled],
     theme: &render::site::Theme,
-) -> Result<(Vec<OutputFile>, SyncReport), render::site::ThemeError> {
+) -> Result<(Vec<OutputFile>, SyncReport, Vec<Diagnostic>), render::site::ThemeError> {
     let pairs = pairs::pair_project(config, compiled);
     let (sync_report, comparisons) = sync::sync_pairs(&pairs);
     let mut statuses = BTreeMap::new();
@@ -90,9 +94,11 @@ pub fn render_all_with(
     let manifests = manifest::build_all(&pairs, &comparisons, rules);
     files.extend(manifest::outputs(&manifests));
     let manifests: Vec<manifest::Manifest> = manifests.into_iter().map(|(_, m)| m).collect();
-    files.extend(render::site::outputs(config, compiled, &pairs, &sync_report, &statuses, &manifests, theme)?);
+    let (site, site_diagnostics) =
+        render::site::outputs(config, compiled, &pairs, &sync_report, &statuses, &manifests, theme)?;
+    files.extend(site);
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok((files, sync_report))
+    Ok((files, sync_report, site_diagnostics))
 }
 
 /// Build the project at `root` into `out`.
@@ -153,8 +159,16 @@ pub fn build_project(project: Project, out: &Path, theme: &render::site::Theme) 
     let rules = rules::load_file(&project.rules_path()).map_err(|e| {
         BuildError::Project(ProjectError::Config { path: e.path, line: e.line, column: e.column, message: e.message })
     })?;
-    let (compiled, diagnostics) = compile(&project).map_err(BuildError::Project)?;
-    let (files, sync) = render_all_with(&project.config, &rules, &compiled, theme).map_err(BuildError::Site)?;
+    let (mut compiled, diagnostics) = compile(&project).map_err(BuildError::Project)?;
+    let (files, sync, site_diagnostics) =
+        render_all_with(&project.config, &rules, &compiled, theme).map_err(BuildError::Site)?;
+    // The site's diagnostics (broken links) belong to the page that holds them.
+    let by_file: BTreeMap<String, usize> = compiled.iter().enumerate().map(|(i, c)| (c.file.display(), i)).collect();
+    for d in site_diagnostics {
+        if let Some(&i) = by_file.get(&d.file) {
+            compiled[i].diagnostics.push(d);
+        }
+    }
     let report = emit::write_tree(out, &files).map_err(|err| BuildError::Write { path: out.to_path_buf(), err })?;
     let mut summary = summarize(&project, &compiled);
     for d in &diagnostics {

@@ -166,6 +166,125 @@ async function run(browser, docs, fx) {
   check(english, 'an English word finds its steps');
   await done('search');
 
+  // Search is safe from JavaScript's prototype: `constructor` and friends are plain words.
+  // See issue 11 item 8 (a TypeError, nothing shown).
+  for (const word of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf']) {
+    await page.goto(`${docs.base}en-US/index.html`);
+    await page.fill('#pf-q', word);
+    const answered = await page.waitForFunction(() => document.querySelector('#pf-search-results').textContent.length > 0).then(() => true, () => false);
+    check(answered, `search for ${word} answers`);
+  }
+  await done('search for prototype names');
+
+  // Search shows more than 20 results, each with its path and a snippet; the arrow keys
+  // move through them; Enter opens the first.
+  await page.goto(`${docs.base}en-US/index.html`);
+  await page.fill('#pf-q', 'accesskey');
+  await page.waitForSelector('#pf-search-results li');
+  const shown = await page.locator('#pf-search-results li').count();
+  check(shown > 20, `more than 20 results (${shown})`);
+  check(await page.locator('#pf-search-results li').first().locator('.pf-result-path').count() === 1, 'a result shows its path');
+  check(await page.locator('#pf-search-results .pf-result-snippet').count() > 0, 'results show snippets');
+  await page.focus('#pf-q');
+  await page.keyboard.press('ArrowDown');
+  check(await page.evaluate(() => document.activeElement === document.querySelector('#pf-search-results a')), 'ArrowDown moves to the first result');
+  await page.keyboard.press('ArrowUp');
+  check(await page.evaluate(() => document.activeElement.id === 'pf-q'), 'ArrowUp goes back to the query');
+  await page.goto(`${fx.base}en-US/index.html`);
+  await page.fill('#pf-q', 'rotate');
+  await page.press('#pf-q', 'Enter');
+  await page.waitForURL(/Rotate%20a%20key_%20steps\.html/).catch(() => {});
+  check(decodeURIComponent(page.url()).includes('Rotate a key_ steps.html'), `Enter opens the first result (${page.url()})`);
+  await done('search keyboard');
+
+  // Navigation: sidebar (current page marked, its folder open), breadcrumbs, contents,
+  // prev/next.
+  const rotate = `${fx.base}en-US/Access%20keys/Rotate%20a%20key_%20steps.html`;
+  await page.goto(rotate);
+  await page.waitForSelector('#pf-nav .pf-nav-tree');
+  const current = page.locator('#pf-nav a[aria-current="page"]');
+  check(await current.count() === 1 && (await current.textContent()) === 'Rotate an AccessKey pair', 'the sidebar marks the current page');
+  check(await current.isVisible(), "the current page's folder is open");
+  check(await page.locator('#pf-nav a').count() >= 6, 'the sidebar lists the guides');
+  await page.click('a[rel="next"]');
+  await page.waitForURL(/What%20is%20an%20AccessKey%20pair_\.html/);
+  check(true, 'next goes to the next guide in sidebar order');
+  await page.click('a[rel="prev"]');
+  await page.waitForURL(/Rotate%20a%20key_%20steps\.html/);
+  check(true, 'previous goes back');
+  await page.click('.pf-crumbs a[href*="dir-"]');
+  await page.waitForURL(/index\.html#dir-Access_keys/);
+  check(await page.locator('[id="dir-Access_keys"]').evaluate((d) => d.open), 'a folder breadcrumb opens its folder in the index');
+  await page.goto(`${fx.base}en-US/Access%20keys/What%20is%20an%20AccessKey%20pair_.html`);
+  check(await page.locator('.pf-toc a').count() === 2, 'the page lists its contents');
+  await page.click('.pf-toc a >> nth=1');
+  check(page.url().endsWith('#section_related'), 'a contents link goes to its heading');
+  // A page with no procedure has no checkboxes and no progress.
+  check(await page.locator('input.pf-tick').count() === 0 && await page.locator('#pf-progress').count() === 0, 'a concept page has no checkboxes or progress');
+  await done('navigation');
+
+  // Ticks are shared across languages on a pair whose file names differ.
+  await page.goto(rotate);
+  await page.check('[id="tick-task_rotate_key.s1.p1.2"]');
+  await page.click('a.pf-switch');
+  await page.waitForURL(/zh-CN\//);
+  check(decodeURIComponent(page.url()).includes('zh-CN/访问密钥/轮换密钥（步骤）.html'), `the switcher goes to the translation (${decodeURIComponent(page.url())})`);
+  check(await page.isChecked('[id="tick-task_rotate_key.s1.p1.2"]'), 'the tick is there in zh-CN');
+  check((await page.textContent('#pf-progress-text')).includes('1 / 4'), 'zh-CN progress counts it');
+  await page.click('#pf-reset');
+  await done('ticks across names');
+
+  // 390 px wide: no horizontal scroll, the toolbar does not stick over the page.
+  const narrow = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const phone = await narrow.newPage();
+  for (const [base, file] of [[docs.base, 'en-US/emr/assign-roles.html'], [docs.base, 'zh-CN/emr/prepare-account.html'], [docs.base, 'en-US/index.html'], [fx.base, 'en-US/drift.html'], [fx.base, 'zh-CN/drift.html'], [fx.base, 'en-US/Access%20keys/Keys%20_2%20at%20100_.html']]) {
+    await phone.goto(base + file);
+    await phone.waitForTimeout(100);
+    const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+    check(width <= 390, `390 px: ${decodeURIComponent(file)} has no horizontal scroll (${width})`);
+    const sticky = await phone.evaluate(() => { const t = document.querySelector('#pf-toolbar'); return t ? getComputedStyle(t).position : 'none'; });
+    check(sticky !== 'sticky', `390 px: ${decodeURIComponent(file)} toolbar is not sticky (${sticky})`);
+  }
+  await narrow.close();
+
+  // The crawl: every relative link of every page (and of the sidebar data) names a page
+  // that exists, and every fragment an id on it. See issue 8.
+  const cache = new Map();
+  const fetchText = async (url) => {
+    if (!cache.has(url)) { const r = await fetch(url); cache.set(url, { status: r.status, text: await r.text() }); }
+    return cache.get(url);
+  };
+  let followed = 0;
+  const broken = [];
+  for (const site of [docs, fx]) {
+    const sources = htmlFiles(site.site).map((file) => {
+      const html = readFileSync(join(site.site, file), 'utf8');
+      return [file, [...html.matchAll(/\b(?:href|src)="([^"]*)"/g)].map((m) => m[1].replace(/&amp;/g, '&'))];
+    });
+    // The sidebar's links, as the page script makes them: relative to the locale's folder.
+    for (const file of readdirSync(site.site, { recursive: true }).filter((f) => /^[^/]+\/nav\.js$/.test(f))) {
+      const data = JSON.parse(readFileSync(join(site.site, file), 'utf8').replace(/^window\.PREFLIGHT_NAV = /, '').replace(/;\s*$/, ''));
+      const hrefs = [];
+      const walk = (items) => items.forEach((i) => { if (Array.isArray(i[1])) { walk(i[1]); } else { hrefs.push(i[1]); } });
+      walk(data.t);
+      sources.push([file.replace('nav.js', 'nav'), hrefs]);
+    }
+    for (const [file, hrefs] of sources) {
+      const pageUrl = new URL(file.split('/').map(encodeURIComponent).join('/'), site.base).href;
+      for (const href of hrefs) {
+        if (/^(https?:|mailto:|data:)/.test(href)) { continue; }
+        const url = new URL(href, pageUrl);
+        const target = url.href.split('#')[0];
+        const got = await fetchText(target);
+        followed += 1;
+        if (got.status !== 200) { broken.push(`${file}: ${href} (${got.status})`); continue; }
+        const fragment = decodeURIComponent(url.hash.slice(1));
+        if (fragment && target.endsWith('.html') && !got.text.includes(` id="${fragment}"`)) { broken.push(`${file}: ${href} (no #${fragment})`); }
+      }
+    }
+  }
+  check(broken.length === 0 && followed > 200, `crawl: ${followed} relative links followed, ${broken.length} broken${broken.length ? `: ${broken.slice(0, 5).join('; ')}` : ''}`);
+
   // The XSS fixture runs nothing: hover and click everything, no dialog, no error.
   for (const lang of ['en-US', 'zh-CN']) {
     await page.goto(`${fx.base}${lang}/xss.html`);
@@ -192,6 +311,12 @@ async function run(browser, docs, fx) {
   await disk.page.waitForURL(/en-US\/emr\/assign-roles\.html/);
   await disk.done('file:// pages');
   if (shots) {
+    for (const [lang, file, width] of [['en-US', 'en-US/emr/prepare-account.html', 1280], ['zh-CN', 'zh-CN/emr/prepare-account.html', 1280], ['en-US', 'en-US/emr/prepare-account.html', 390], ['zh-CN', 'zh-CN/emr/prepare-account.html', 390]]) {
+      await disk.page.setViewportSize({ width, height: width > 600 ? 900 : 844 });
+      await disk.page.goto(pathToFileURL(join(docs.site, file)).href);
+      await disk.page.waitForTimeout(300);
+      await disk.page.screenshot({ path: join(shots, `nav-${lang}-${width}.png`) });
+    }
     await disk.page.setViewportSize({ width: 1000, height: 1500 });
     for (const lang of ['en-US', 'zh-CN']) {
       await disk.page.goto(pathToFileURL(join(docs.site, `${lang}/emr/assign-roles.html`)).href);

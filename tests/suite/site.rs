@@ -1,6 +1,8 @@
-//! The static site: reviewed snapshots of every page of `docs-src/` and of the site
-//! fixtures (a drifted pair, a guide in one language only, an XSS page); what no page may
-//! contain; the theme's own rules; `preflight serve`.
+//! The static site: reviewed snapshots of what differs between pages (each page's
+//! `<main>`, and one whole frame) for `docs-src/` and the site fixtures (a drifted pair, a
+//! guide in one language only, an XSS page, pages with odd names linked in every way);
+//! links, navigation, checklists; what no page may contain; the theme's own rules;
+//! `preflight serve`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,18 +15,30 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The site files of a project, by path below `site/`.
-fn site(src: &Path) -> BTreeMap<String, String> {
+/// The site files of a project, by path below `site/`, and the site's diagnostics.
+fn site_and_diagnostics(src: &Path) -> (BTreeMap<String, String>, Vec<String>) {
     let project = project::discover(src).expect("a project");
-    let (files, _) = render_all(
+    let (files, _, diagnostics) = render_all(
         &project.config,
         &preflight::rules::load_file(&project.rules_path()).unwrap(),
         &project::compile_all(&project),
     );
-    files
+    let files = files
         .into_iter()
         .filter_map(|f| Some((f.path.strip_prefix("site/")?.to_string(), String::from_utf8(f.bytes).unwrap())))
-        .collect()
+        .collect();
+    (files, diagnostics.iter().map(ToString::to_string).collect())
+}
+
+fn site(src: &Path) -> BTreeMap<String, String> {
+    site_and_diagnostics(src).0
+}
+
+/// What differs between pages: everything inside `<main>`.
+fn main_of(html: &str) -> &str {
+    let start = html.find("<main id=\"main\">").expect("a <main>");
+    let end = html.rfind("</main>").expect("a </main>");
+    &html[start..end + "</main>".len()]
 }
 
 fn pages(src: &Path) -> Vec<(String, String)> {
@@ -35,18 +49,32 @@ fn fixture() -> PathBuf {
     root().join("tests/fixtures/site")
 }
 
+/// A snapshot name for a page path (any file name).
+fn snap_name(prefix: &str, path: &str) -> String {
+    let name: String =
+        path.chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '.' { c } else { '_' }).collect();
+    format!("{prefix}__{name}")
+}
+
 #[test]
 fn docs_src_pages() {
     for (path, html) in pages(&root()) {
-        insta::assert_snapshot!(format!("docs_src__{}", path.replace('/', "__")), html);
+        insta::assert_snapshot!(snap_name("docs_src", &path), main_of(&html));
     }
 }
 
 #[test]
 fn fixture_pages() {
     for (path, html) in pages(&fixture()) {
-        insta::assert_snapshot!(format!("fixture__{}", path.replace('/', "__")), html);
+        insta::assert_snapshot!(snap_name("fixture", &path), main_of(&html));
     }
+}
+
+/// The frame around `<main>` is the same on every page but for its values: one whole page.
+#[test]
+fn a_whole_page_frame() {
+    let files = site(&root());
+    insta::assert_snapshot!("frame__en-US__emr__assign-roles", files["en-US/emr/assign-roles.html"]);
 }
 
 #[test]
@@ -56,19 +84,30 @@ fn site_layout() {
     assert_eq!(
         paths,
         [
+            "404.html",
             "assets/site.css",
             "assets/site.js",
+            "en-US/404.html",
+            "en-US/Access keys/Keys _2 at 100_.html",
+            "en-US/Access keys/Rotate a key_ steps.html",
+            "en-US/Access keys/What is an AccessKey pair_.html",
             "en-US/drift.html",
             "en-US/index.html",
+            "en-US/nav.js",
             "en-US/only-english.html",
             "en-US/xss.html",
             "index.html",
             "search-index.js",
             "search-index.json",
+            "zh-CN/404.html",
+            "zh-CN/Access keys/Keys _2 at 100_.html",
             "zh-CN/drift.html",
             "zh-CN/index.html",
+            "zh-CN/nav.js",
             "zh-CN/only-english.html",
             "zh-CN/xss.html",
+            "zh-CN/访问密钥/什么是 AccessKey？.html",
+            "zh-CN/访问密钥/轮换密钥（步骤）.html",
         ]
     );
     // The guide missing in zh-CN gets a page that says so and links to the English one.
@@ -151,7 +190,7 @@ fn every_page_is_self_contained_under_the_csp() {
             assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\""), "{path}");
             assert!(html.contains(csp), "{path}: no CSP");
             assert_eq!(executable_vectors(&html), Vec::<String>::new(), "{path}");
-            if path.matches('/').count() >= 1 && !path.ends_with("index.html") {
+            if path.matches('/').count() >= 1 && !path.ends_with("index.html") && !path.ends_with("404.html") {
                 assert_eq!(html.matches("<link rel=\"alternate\" hreflang=").count(), 2, "{path}");
                 assert!(html.contains("class=\"pf-switch\""), "{path}: no language switcher");
             }
@@ -174,6 +213,219 @@ fn drift_is_marked_in_place_with_a_link_to_the_counterpart() {
     assert!(en.contains("This page differs from its Chinese version (differences: 1)"), "{en}");
     let index = &files["en-US/index.html"];
     assert!(index.contains("Differences from Chinese: 1") && index.contains("Only in English"), "{index}");
+}
+
+/// Percent-decoding as a browser or `preflight serve` does it.
+fn decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() + 1 && b.len() >= i + 3 {
+            out.push(u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap(), 16).unwrap());
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// Every relative `href`/`src` of every page, resolved like a browser: (page, href, the
+/// file it names below `site/`, its decoded fragment).
+fn relative_links(files: &BTreeMap<String, String>) -> Vec<(String, String, String, String)> {
+    let attr = Regex::new(r#"\b(?:href|src)="([^"]*)""#).unwrap();
+    let mut out = Vec::new();
+    for (page, html) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        for c in attr.captures_iter(html) {
+            let href = c[1].replace("&amp;", "&");
+            if href.starts_with("http:")
+                || href.starts_with("https:")
+                || href.starts_with("mailto:")
+                || href.starts_with("data:")
+            {
+                continue;
+            }
+            let (path, fragment) = href.split_once('#').unwrap_or((&href, ""));
+            let mut parts: Vec<&str> = page.split('/').collect();
+            parts.pop();
+            let target = if path.is_empty() {
+                page.clone()
+            } else {
+                for seg in path.split('/') {
+                    match seg {
+                        ".." => assert!(parts.pop().is_some(), "{page}: {href} leaves the site"),
+                        "." | "" => {}
+                        s => parts.push(s),
+                    }
+                }
+                decode(&parts.join("/"))
+            };
+            out.push((page.clone(), href.clone(), target, decode(fragment)));
+        }
+    }
+    out
+}
+
+/// The crawl: every relative link of the built site names a file of the site, and every
+/// fragment an id of that page. See issue 8 ("1,172 links … 404 on the site").
+#[test]
+fn every_relative_link_and_anchor_of_the_site_resolves() {
+    for src in [root(), fixture()] {
+        let files = site(&src);
+        let links = relative_links(&files);
+        assert!(links.len() > 50, "{}: too few links to mean anything", src.display());
+        for (page, href, target, fragment) in links {
+            let Some(html) = files.get(&target) else { panic!("{page}: {href} names no file ({target})") };
+            if !fragment.is_empty() && target.ends_with(".html") {
+                assert!(html.contains(&format!(" id=\"{fragment}\"")), "{page}: {href}: no id {fragment} in {target}");
+            }
+        }
+    }
+}
+
+#[test]
+fn links_between_pages_resolve_in_every_form_and_broken_ones_are_diagnostics() {
+    let (files, diagnostics) = site_and_diagnostics(&fixture());
+    let concept = &files["en-US/Access keys/What is an AccessKey pair_.html"];
+    for href in [
+        // percent-encoded, with `:` in the name and a fragment
+        "../../en-US/Access%20keys/Rotate%20a%20key_%20steps.html#section_rotate",
+        // relative, up a folder, with a fragment
+        "../../en-US/drift.html#section_create",
+        // repo-absolute
+        "../../en-US/drift.html\"",
+        // `<…>` with spaces, `#` and `%` in the name
+        "../../en-US/Access%20keys/Keys%20_2%20at%20100_.html",
+        // external links stay
+        "https://help.example.com/api.md",
+    ] {
+        assert!(concept.contains(&format!("href=\"{href}")), "{href} in {concept}");
+    }
+    // A link to a page that does not exist is text, and a diagnostic at the link.
+    assert!(concept.contains("<span class=\"pf-text-link\">An old page</span>"), "{concept}");
+    // An anchor of this page stays; one it does not have, and files the site does not
+    // copy, are text rather than links that lead nowhere.
+    assert!(concept.contains("<a href=\"#section_sign\">Signing</a>"), "{concept}");
+    for text in ["anchor that is gone", "diagram", "DITA source"] {
+        assert!(concept.contains(&format!("<span class=\"pf-text-link\">{text}</span>")), "{text} in {concept}");
+    }
+    assert_eq!(
+        diagnostics,
+        [
+            "en-US/Access keys/What is an AccessKey pair?.md:16:5: warning[site::broken-link]: link to `old/Removed page.md`: \
+          no page `en-US/Access keys/old/Removed page.md` in the project"
+        ]
+    );
+    // A zh page linking into the en tree goes to the zh translation where there is one…
+    let zh = &files["zh-CN/访问密钥/轮换密钥（步骤）.html"];
+    assert!(zh.contains("href=\"../../zh-CN/%E8%AE%BF%E9%97%AE%E5%AF%86%E9%92%A5/%E4%BB%80%E4%B9%88%E6%98%AF%20AccessKey%EF%BC%9F.html\""), "{zh}");
+    // …and to the en page where there is none.
+    let zh = &files["zh-CN/访问密钥/什么是 AccessKey？.html"];
+    assert!(zh.contains("href=\"../../en-US/Access%20keys/Keys%20_2%20at%20100_.html\""), "{zh}");
+}
+
+#[test]
+fn output_paths_are_distinct_even_without_case() {
+    let tmp = tempfile::tempdir().unwrap();
+    let en = tmp.path().join("en-US");
+    std::fs::create_dir_all(&en).unwrap();
+    for (name, title) in [("a?.md", "Q"), ("a_.md", "U"), ("A_.md", "Upper"), ("index.md", "Index")] {
+        std::fs::write(en.join(name), format!("# {title}\n\nText.\n")).unwrap();
+    }
+    let files = site(tmp.path());
+    let pages: Vec<&str> = files.keys().filter(|p| p.starts_with("en-US/")).map(String::as_str).collect();
+    assert_eq!(
+        pages,
+        [
+            "en-US/404.html",
+            "en-US/A_.html",
+            "en-US/a_-2.html",
+            "en-US/a_-3.html",
+            "en-US/index-2.html",
+            "en-US/index.html",
+            "en-US/nav.js"
+        ]
+    );
+    assert!(files["en-US/index-2.html"].contains("<h1>Index</h1>"));
+}
+
+#[test]
+fn only_checklists_get_checkboxes_checks_and_progress() {
+    let files = site(&fixture());
+    let concept = &files["en-US/Access keys/What is an AccessKey pair_.html"];
+    assert!(concept.contains("<ol class=\"pf-steps\">") && concept.contains("<p class=\"pf-step-text\">"), "{concept}");
+    for absent in ["pf-tick", "pf-toolbar", "pf-progress", "pf-checks"] {
+        assert!(!concept.contains(absent), "{absent} on a concept page");
+    }
+    let task = &files["en-US/Access keys/Rotate a key_ steps.html"];
+    assert_eq!(task.matches("class=\"pf-tick\"").count(), 4);
+    assert!(task.contains("id=\"pf-progress\"") && task.contains("class=\"pf-checks\""), "{task}");
+    // The pair's ticks are shared: the same step ids in both languages, whatever the names.
+    let zh = &files["zh-CN/访问密钥/轮换密钥（步骤）.html"];
+    let ids = |html: &str| -> Vec<String> {
+        Regex::new(r#"data-step="([^"]+)"><label"#).unwrap().captures_iter(html).map(|c| c[1].to_string()).collect()
+    };
+    assert_eq!(ids(task), ids(zh));
+    assert_eq!(ids(task).len(), 4);
+}
+
+#[test]
+fn drift_marks_say_what_differs_and_the_banner_counts_what_it_lists() {
+    let tag = Regex::new(r"<[^>]*>").unwrap();
+    let count = Regex::new(r"\((\d+)\)</summary>").unwrap();
+    for (path, html) in pages(&fixture()) {
+        let visible = tag.replace_all(&html, "");
+        assert!(!visible.contains("sync::"), "{path}: an internal code is shown");
+        if let Some(n) = count.captures(&html) {
+            let listed = html.split("<ul class=\"pf-banner-marks\">").nth(1).unwrap().split("</ul>").next().unwrap();
+            assert_eq!(listed.matches("<li ").count(), n[1].parse::<usize>().unwrap(), "{path}");
+        }
+    }
+    let files = site(&fixture());
+    let zh = &files["zh-CN/drift.html"];
+    assert!(zh.contains("<summary>不同之处 (1)</summary>"), "{zh}");
+    assert!(zh.contains("<strong>多出一个步骤</strong>"), "{zh}");
+    let en = &files["en-US/drift.html"];
+    assert!(
+        en.contains("<summary>What differs (1)</summary>") && en.contains("<strong>An extra step</strong>"),
+        "{en}"
+    );
+}
+
+#[test]
+fn navigation_tree_breadcrumbs_contents_and_pager() {
+    let files = site(&fixture());
+    // One sidebar per locale, as data for the page script; the page has a fallback link.
+    let nav = &files["en-US/nav.js"];
+    assert!(
+        nav.starts_with("window.PREFLIGHT_NAV = {\"l\":\"en-US\",\"t\":[[\"Access keys\",[[\"AccessKey limits\""),
+        "{nav}"
+    );
+    let page = &files["en-US/Access keys/Rotate a key_ steps.html"];
+    assert!(
+        page.contains("data-nav=\"../../en-US/nav.js\"")
+            && page.contains("<p class=\"pf-nav-all\"><a href=\"../../en-US/index.html\">"),
+        "{page}"
+    );
+    // Breadcrumbs: the index, the folder (an anchor of the index's tree), the page.
+    assert!(page.contains("<li><a href=\"../../en-US/index.html#dir-Access_keys\">Access keys</a></li><li><span aria-current=\"page\">Rotate an AccessKey pair</span></li>"), "{page}");
+    assert!(files["en-US/index.html"].contains("<details id=\"dir-Access_keys\" open><summary>Access keys</summary>"));
+    // Prev/next in sidebar order.
+    assert!(page.contains("rel=\"prev\" href=\"../../en-US/Access%20keys/Keys%20_2%20at%20100_.html\""), "{page}");
+    assert!(
+        page.contains("rel=\"next\" href=\"../../en-US/Access%20keys/What%20is%20an%20AccessKey%20pair_.html\""),
+        "{page}"
+    );
+    // Page contents from the section headings.
+    let concept = &files["en-US/Access keys/What is an AccessKey pair_.html"];
+    assert!(
+        concept.contains("<li class=\"pf-toc-2\"><a href=\"#section_sign\">How a request is signed</a></li>"),
+        "{concept}"
+    );
+    // A localized 404 page at the root and per locale.
+    assert!(files["404.html"].contains("Page not found") && files["zh-CN/404.html"].contains("找不到页面"));
 }
 
 #[test]

@@ -214,25 +214,52 @@
     flush();
     return words;
   }
+  // The index's terms as a Map: a plain object would answer `constructor`, `toString` or
+  // `__proto__` from its prototype (a query for "constructor" broke search).
+  function prepare(json) {
+    var terms = new Map();
+    Object.keys(json.terms || {}).forEach(function (k) {
+      if (Object.prototype.hasOwnProperty.call(json.terms, k)) { terms.set(k, json.terms[k]); }
+    });
+    return { entries: json.entries || [], terms: terms };
+  }
+  var LIMIT = 50;
   function search(text) {
     var list = terms(text);
     if (!list.length) { return []; }
     var hits = null;
     list.forEach(function (term, i) {
-      var found = {};
-      var keys = index.terms[term] ? [term] : [];
+      var found = new Set();
+      var keys = index.terms.has(term) ? [term] : [];
       if (i === list.length - 1 && /^[a-z0-9]/.test(term)) {
-        keys = Object.keys(index.terms).filter(function (k) { return k.indexOf(term) === 0; });
+        keys = [];
+        index.terms.forEach(function (_, k) { if (k.indexOf(term) === 0) { keys.push(k); } });
       }
-      keys.forEach(function (k) { index.terms[k].forEach(function (n) { found[n] = true; }); });
-      hits = hits === null ? found : Object.keys(hits).reduce(function (acc, n) { if (found[n]) { acc[n] = true; } return acc; }, {});
+      keys.forEach(function (k) { index.terms.get(k).forEach(function (n) { found.add(n); }); });
+      if (hits === null) { hits = found; } else {
+        var both = new Set();
+        hits.forEach(function (n) { if (found.has(n)) { both.add(n); } });
+        hits = both;
+      }
     });
+    // Order: this language first, then titles that hold every term, then pages before
+    // steps, then index order.
     var lang = body.getAttribute('data-lang');
-    return Object.keys(hits).map(Number).sort(function (a, b) {
-      var ea = index.entries[a], eb = index.entries[b];
-      var ka = (ea.l === lang ? 0 : 2) + (ea.g ? 1 : 0), kb = (eb.l === lang ? 0 : 2) + (eb.g ? 1 : 0);
-      return ka - kb || a - b;
-    }).slice(0, 20).map(function (n) { return index.entries[n]; });
+    var last = list.length - 1;
+    function inTitle(e) {
+      var words = terms(e.t);
+      return list.every(function (term, i) {
+        return words.some(function (w) { return w === term || (i === last && w.indexOf(term) === 0); });
+      });
+    }
+    var rank = new Map();
+    hits.forEach(function (n) {
+      var e = index.entries[n];
+      rank.set(n, (e.l === lang ? 0 : 4) + (inTitle(e) ? 0 : 2) + (e.g ? 1 : 0));
+    });
+    return Array.from(hits).sort(function (a, b) {
+      return rank.get(a) - rank.get(b) || a - b;
+    }).map(function (n) { return index.entries[n]; });
   }
   function show() {
     out.textContent = '';
@@ -245,35 +272,49 @@
       out.appendChild(none);
       return;
     }
+    var count = document.createElement('p');
+    count.className = 'pf-search-count';
+    count.textContent = t('count', { shown: Math.min(found.length, LIMIT), n: found.length });
+    out.appendChild(count);
     var ul = document.createElement('ul');
-    found.forEach(function (e) {
+    found.slice(0, LIMIT).forEach(function (e) {
       var li = document.createElement('li');
       var a = document.createElement('a');
       a.href = root + e.u;
-      a.textContent = e.t;
       a.lang = e.l;
+      var title = document.createElement('span');
+      title.className = 'pf-result-title';
+      title.textContent = e.t;
+      a.appendChild(title);
+      var where = document.createElement('span');
+      where.className = 'pf-result-path';
+      where.textContent = [e.l].concat(e.p ? [e.p] : [], e.g ? [e.g] : []).join(' › ');
+      a.appendChild(where);
+      if (e.s) {
+        var snippet = document.createElement('span');
+        snippet.className = 'pf-result-snippet';
+        snippet.textContent = e.s;
+        a.appendChild(snippet);
+      }
       li.appendChild(a);
-      var meta = document.createElement('span');
-      meta.className = 'pf-meta';
-      meta.textContent = ' ' + (e.g ? e.g + ' · ' : '') + e.l;
-      li.appendChild(meta);
       ul.appendChild(li);
     });
     out.appendChild(ul);
   }
+  function resultLinks() { return $$('#pf-search-results a'); }
   function withIndex(then) {
     if (index) { then(); return; }
     var viaScript = function () {
       var s = document.createElement('script');
       s.src = root + 'search-index.js';
-      s.onload = function () { index = window.PREFLIGHT_SEARCH || null; then(); };
+      s.onload = function () { index = window.PREFLIGHT_SEARCH ? prepare(window.PREFLIGHT_SEARCH) : null; then(); };
       document.head.appendChild(s);
     };
-    if (window.PREFLIGHT_SEARCH) { index = window.PREFLIGHT_SEARCH; then(); return; }
+    if (window.PREFLIGHT_SEARCH) { index = prepare(window.PREFLIGHT_SEARCH); then(); return; }
     // fetch works over http; pages opened from disk load the same index as a script.
     if (location.protocol === 'http:' || location.protocol === 'https:') {
       fetch(root + 'search-index.json').then(function (r) { return r.json(); })
-        .then(function (j) { index = j; then(); }, viaScript);
+        .then(function (j) { index = prepare(j); then(); }, viaScript);
     } else {
       viaScript();
     }
@@ -285,6 +326,88 @@
       clearTimeout(timer);
       timer = setTimeout(function () { withIndex(show); }, 120);
     });
-    form.addEventListener('submit', function (e) { e.preventDefault(); withIndex(show); });
+    // Enter opens the first result (searching first if the results are not shown yet).
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      clearTimeout(timer);
+      withIndex(function () {
+        show();
+        var first = resultLinks()[0];
+        if (first) { location.href = first.href; }
+      });
+    });
+    // Arrow keys move between the query and the results; Escape clears.
+    form.addEventListener('keydown', function (e) {
+      var links = resultLinks();
+      var at = links.indexOf(document.activeElement);
+      if (e.key === 'ArrowDown' && links.length) {
+        e.preventDefault();
+        links[Math.min(at + 1, links.length - 1)].focus();
+      } else if (e.key === 'ArrowUp' && at >= 0) {
+        e.preventDefault();
+        if (at === 0) { query.focus(); } else { links[at - 1].focus(); }
+      } else if (e.key === 'Escape') {
+        query.value = '';
+        out.textContent = '';
+        query.focus();
+      }
+    });
   }
+
+  // ---- sidebar: the locale's tree (nav.js, one file per locale rather than a copy in
+  // every page), with the current page marked and its folders open.
+  var sidebar = $('#pf-nav');
+  function buildNav(data) {
+    var here = location.href.split('#')[0];
+    var base = root + data.l + '/';
+    var current = null;
+    function list(items, depth) {
+      var ul = document.createElement('ul');
+      items.forEach(function (item) {
+        var li = document.createElement('li');
+        if (Array.isArray(item[1])) {
+          var details = document.createElement('details');
+          var summary = document.createElement('summary');
+          summary.textContent = item[0];
+          details.appendChild(summary);
+          details.appendChild(list(item[1], depth + 1));
+          li.appendChild(details);
+        } else {
+          var a = document.createElement('a');
+          a.href = base + item[1];
+          a.textContent = item[0];
+          if (a.href === here) { a.setAttribute('aria-current', 'page'); current = a; }
+          li.appendChild(a);
+        }
+        ul.appendChild(li);
+      });
+      return ul;
+    }
+    var tree = list(data.t, 0);
+    tree.className = 'pf-nav-tree';
+    sidebar.appendChild(tree);
+    for (var el = current; el && el !== sidebar; el = el.parentElement) {
+      if (el.tagName === 'DETAILS') { el.open = true; }
+    }
+    if (current && current.scrollIntoView && sidebar.scrollHeight > sidebar.clientHeight) {
+      sidebar.scrollTop = Math.max(0, current.offsetTop - sidebar.clientHeight / 3);
+    }
+  }
+  if (sidebar) {
+    var navScript = document.createElement('script');
+    navScript.src = sidebar.getAttribute('data-nav');
+    navScript.onload = function () { if (window.PREFLIGHT_NAV) { buildNav(window.PREFLIGHT_NAV); } };
+    document.head.appendChild(navScript);
+  }
+
+  // ---- a #fragment inside closed <details> (a folder of the index): open them.
+  function openTarget() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var el = id && document.getElementById(id);
+    for (; el; el = el.parentElement) {
+      if (el.tagName === 'DETAILS') { el.open = true; }
+    }
+  }
+  window.addEventListener('hashchange', openTarget);
+  openTarget();
 }());

@@ -15,7 +15,15 @@ use serde::Serialize;
 use super::theme::{ThemeError, Ui};
 use super::{CheckView, Theme};
 use crate::ids::StepId;
-use crate::model::{Block, Inline, ListItem, NoteKind, Step, StepSync, SyncStatus, Table};
+use crate::model::{Block, Inline, ListItem, NoteKind, Span, Step, StepSync, SyncStatus, Table};
+
+/// How links to other Markdown pages become hrefs on a page (see `links::resolve`).
+pub trait PageLinks {
+    /// `None`: not a link to a page (rendered as written); `Some(Some(href))`: the page's
+    /// URL relative to this page; `Some(None)`: a page that does not exist (rendered as
+    /// text; the implementor records the diagnostic).
+    fn page_href(&self, dest: &str, span: Span) -> Option<Option<String>>;
+}
 
 pub use crate::render::escape_markup as esc;
 
@@ -58,6 +66,12 @@ fn inline_image_src(src: &str) -> Option<&str> {
     raster.iter().any(|p| lower.starts_with(p)).then(|| src.trim())
 }
 
+/// An address on the web (`https:`, `http:`, `//host`), as opposed to a file beside the page.
+fn is_web(src: &str) -> bool {
+    let lower = src.trim().to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("//")
+}
+
 /// A relative link to another guide (`assign-roles.md#x`) points at its page in the site.
 fn md_to_html(href: &str) -> String {
     let relative = !href.contains(':') && !href.starts_with('/') && !href.starts_with('#');
@@ -90,16 +104,23 @@ pub fn sanitize(html: &str) -> String {
     sanitizer().clean(html).to_string()
 }
 
-/// Inline content as HTML. A run that holds raw HTML is sanitized as a whole, so tags
+/// Inline content as HTML, with links to other pages resolved by `links` (left as
+/// written without it). A run that holds raw HTML is sanitized as a whole, so tags
 /// opened and closed in separate pieces (`<sup>`…`</sup>`) stay balanced.
-pub fn inlines(content: &[Inline], ui: &Ui) -> String {
+pub fn inlines_with(content: &[Inline], ui: &Ui, links: Option<&dyn PageLinks>) -> String {
     let mut out = String::new();
     let mut raw = false;
-    push_inlines(content, ui, &mut out, &mut raw);
+    push_inlines(content, &Ctx { ui, links }, &mut out, &mut raw);
     if raw { sanitize(&out) } else { out }
 }
 
-fn push_inlines(content: &[Inline], ui: &Ui, out: &mut String, raw: &mut bool) {
+struct Ctx<'a> {
+    ui: &'a Ui,
+    links: Option<&'a dyn PageLinks>,
+}
+
+fn push_inlines(content: &[Inline], cx: &Ctx, out: &mut String, raw: &mut bool) {
+    let ui = cx.ui;
     for inline in content {
         match inline {
             Inline::Text { text } => out.push_str(&esc(text)),
@@ -108,10 +129,14 @@ fn push_inlines(content: &[Inline], ui: &Ui, out: &mut String, raw: &mut bool) {
                 out.push_str(&esc(code));
                 out.push_str("</code>");
             }
-            Inline::Strong { content } => wrap("strong", content, ui, out, raw),
-            Inline::Emphasis { content } => wrap("em", content, ui, out, raw),
-            Inline::Strikethrough { content } => wrap("del", content, ui, out, raw),
-            Inline::Link { dest, title, content, .. } => match safe_href(dest).map(|h| md_to_html(&h)) {
+            Inline::Strong { content } => wrap("strong", content, cx, out, raw),
+            Inline::Emphasis { content } => wrap("em", content, cx, out, raw),
+            Inline::Strikethrough { content } => wrap("del", content, cx, out, raw),
+            Inline::Link { dest, title, content, span, .. } => match cx
+                .links
+                .and_then(|l| l.page_href(dest, *span))
+                .unwrap_or_else(|| safe_href(dest).map(|h| md_to_html(&h)))
+            {
                 Some(href) => {
                     out.push_str("<a href=\"");
                     out.push_str(&esc(&href));
@@ -122,12 +147,12 @@ fn push_inlines(content: &[Inline], ui: &Ui, out: &mut String, raw: &mut bool) {
                         out.push('"');
                     }
                     out.push('>');
-                    push_inlines(content, ui, out, raw);
+                    push_inlines(content, cx, out, raw);
                     out.push_str("</a>");
                 }
                 None => {
                     out.push_str("<span class=\"pf-text-link\">");
-                    push_inlines(content, ui, out, raw);
+                    push_inlines(content, cx, out, raw);
                     out.push_str("</span>");
                 }
             },
@@ -138,9 +163,12 @@ fn push_inlines(content: &[Inline], ui: &Ui, out: &mut String, raw: &mut bool) {
                         out.push_str(&format!(" title=\"{}\"", esc(title)));
                     }
                     out.push('>');
-                } else if let Some(href) = safe_href(src).filter(|_| !src.trim().starts_with('#')) {
+                } else if let Some(href) = safe_href(src).filter(|_| is_web(src)) {
                     let text = if alt.is_empty() { ui.image_link.clone() } else { format!("{}: {alt}", ui.image_link) };
                     out.push_str(&format!("<a class=\"pf-image-link\" href=\"{}\">{}</a>", esc(&href), esc(&text)));
+                } else if !alt.is_empty() && !src.trim().starts_with('#') {
+                    // A file of the doc tree, which the site does not copy: its alt text.
+                    out.push_str(&format!("<span class=\"pf-text-link\">{}: {}</span>", esc(&ui.image_link), esc(alt)));
                 } else {
                     out.push_str(&esc(alt));
                 }
@@ -155,9 +183,9 @@ fn push_inlines(content: &[Inline], ui: &Ui, out: &mut String, raw: &mut bool) {
     }
 }
 
-fn wrap(tag: &str, content: &[Inline], ui: &Ui, out: &mut String, raw: &mut bool) {
+fn wrap(tag: &str, content: &[Inline], cx: &Ctx, out: &mut String, raw: &mut bool) {
     out.push_str(&format!("<{tag}>"));
-    push_inlines(content, ui, out, raw);
+    push_inlines(content, cx, out, raw);
     out.push_str(&format!("</{tag}>"));
 }
 
@@ -170,12 +198,14 @@ pub struct SyncMark {
     /// The counterpart step (or the other page) in the other language.
     pub href: Option<String>,
     pub link_text: String,
+    /// What differs, in words (`finding_label` of each finding's code).
     pub findings: Vec<String>,
 }
 
 #[derive(Serialize)]
 struct StepView<'a> {
     ui: &'a Ui,
+    checklist: bool,
     id: String,
     number: u32,
     depth: usize,
@@ -230,6 +260,10 @@ pub struct PageRenderer<'a> {
     pub ids: BTreeSet<String>,
     /// Every step on the page in document order: (html id, command text, mark).
     pub steps: Vec<(String, String, Option<&'static str>)>,
+    /// Whether the page is a checklist (`Guide::is_checklist`): only then do steps get
+    /// checkboxes and checks; otherwise procedures are plain ordered lists.
+    pub checklist: bool,
+    pub links: Option<&'a dyn PageLinks>,
 }
 
 const NO_CHECKS: &[CheckView] = &[];
@@ -242,7 +276,7 @@ impl<'a> PageRenderer<'a> {
     }
 
     pub fn inlines(&self, content: &[Inline]) -> String {
-        inlines(content, self.ui)
+        inlines_with(content, self.ui, self.links)
     }
 
     pub fn blocks(&mut self, blocks: &[Block]) -> Result<String, ThemeError> {
@@ -261,7 +295,11 @@ impl<'a> PageRenderer<'a> {
                 out.push_str("</p>\n");
             }
             Block::Procedure(p) => {
-                out.push_str("<ol class=\"pf-procedure\">\n");
+                out.push_str(if self.checklist {
+                    "<ol class=\"pf-procedure\">\n"
+                } else {
+                    "<ol class=\"pf-steps\">\n"
+                });
                 for step in &p.steps {
                     self.step(step, out)?;
                 }
@@ -359,11 +397,12 @@ impl<'a> PageRenderer<'a> {
         self.steps.push((id.clone(), step.command_text.clone(), mark.as_ref().map(|m| m.status)));
         let command_html = self.inlines(&step.command);
         let body_html = self.blocks(&step.body)?;
-        let checks = self.checks.get(&step_id).map(Vec::as_slice).unwrap_or(NO_CHECKS);
+        let checks = self.checks.get(&step_id).map(Vec::as_slice).filter(|_| self.checklist).unwrap_or(NO_CHECKS);
         let counterpart =
             sync.as_ref().and_then(|s| s.counterpart.as_ref()).map(|c| html_id(&c.to_string())).filter(|c| *c != id);
         let view = StepView {
             ui: self.ui,
+            checklist: self.checklist,
             depth: step.id.path.depth(),
             id,
             number: step.number,
@@ -389,8 +428,18 @@ impl<'a> PageRenderer<'a> {
             Some(id) => (format!("{}#{}", other.page, html_id(&id.to_string())), fill(&self.ui.counterpart_link)),
             None => (other.page.clone(), fill(&self.ui.drift_open_other)),
         };
-        Some(SyncMark { status, label, href: Some(href), link_text, findings: sync.findings.clone() })
+        let mut findings: Vec<String> = sync.findings.iter().map(|code| finding_label(self.ui, code)).collect();
+        findings.dedup();
+        Some(SyncMark { status, label, href: Some(href), link_text, findings })
     }
+}
+
+/// A sync finding's code in words, in the language of `ui` (`[findings]` of the UI
+/// strings, keyed by the code without `sync::`); the code itself only for a code the UI
+/// strings do not know (a test checks they know every code).
+pub fn finding_label(ui: &Ui, code: &str) -> String {
+    let key = code.strip_prefix("sync::").unwrap_or(code);
+    ui.findings.get(key).cloned().unwrap_or_else(|| code.to_string())
 }
 
 pub fn note_label(ui: &Ui, kind: NoteKind) -> &str {

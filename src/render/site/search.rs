@@ -20,6 +20,21 @@ pub struct Entry {
     pub t: String,
     /// For a step, the title of its guide; empty for a page.
     pub g: String,
+    /// The folders of the page (`User Guide / RAM users`), which tell apart pages of the
+    /// same title.
+    pub p: String,
+    /// The start of the text, shown under the result.
+    pub s: String,
+}
+
+/// The first words of a text, at most `SNIPPET` characters, cut at a character boundary.
+pub fn snippet(text: &str) -> String {
+    const SNIPPET: usize = 120;
+    let text = crate::model::collapse_ws(text);
+    match text.char_indices().nth(SNIPPET) {
+        Some((i, _)) => format!("{}…", text[..i].trim_end()),
+        None => text,
+    }
 }
 
 #[derive(Debug, Default, Serialize)]

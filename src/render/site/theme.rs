@@ -78,11 +78,24 @@ pub struct Ui {
     pub image_link: String,
     pub result_label: String,
     pub footer: String,
+    pub contents_label: String,
+    pub breadcrumb_label: String,
+    pub pager_label: String,
+    pub previous: String,
+    pub next: String,
+    pub nav_label: String,
+    pub search_count: String,
+    pub not_found_title: String,
+    pub not_found_body: String,
+    pub findings_heading: String,
     /// Names of the project's languages in this language (`"en-US" = "英文"`), for prose;
     /// the switcher shows each language by its own name (`language_name`).
     pub languages: BTreeMap<String, String>,
     pub notes: NoteLabels,
     pub states: StateLabels,
+    /// What each sync finding says differs, by its code without `sync::`
+    /// (`number-differs = "Numbers differ"`), shown on drift marks instead of the code.
+    pub findings: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -135,6 +148,7 @@ pub const EMBEDDED: &[(&str, &[u8])] = embed![
     "assets/site.css",
     "assets/site.js",
     "base.html",
+    "404.html",
     "fragments/code.html",
     "fragments/note.html",
     "fragments/step.html",
@@ -202,10 +216,18 @@ impl Theme {
         // Escape everything, whatever the template's name: the empty suffix matches all.
         tera.autoescape_on([""]);
         tera.reset_escape_fn();
+        // Each template on its own first, so an error names its file; then all at once,
+        // so that a template may extend one whose name sorts after its own (`404.html`).
         for (name, content) in &templates {
-            tera.add_raw_template(name, content)
-                .map_err(|e| ThemeError { file: name.clone(), message: error_chain(&e) })?;
+            let mut alone = tera::Tera::new();
+            if let Err(e) = alone.add_raw_template(name, content)
+                && !error_chain(&e).contains("doesn't exist or isn't loaded")
+            {
+                return Err(ThemeError { file: name.clone(), message: error_chain(&e) });
+            }
         }
+        tera.add_raw_templates(templates.iter().map(|(n, c)| (n.as_str(), c.as_str())))
+            .map_err(|e| ThemeError { file: "templates".into(), message: error_chain(&e) })?;
         tera.autoescape_on([""]);
         Ok(Theme { tera, ui, assets })
     }
@@ -283,6 +305,18 @@ mod tests {
         f.insert("i18n/zh-CN.toml".into(), without.into_bytes());
         let err = Theme::from_files(f).unwrap_err().to_string();
         assert!(err.starts_with("i18n/zh-CN.toml:") && err.contains("missing field `copy`"), "{err}");
+    }
+
+    #[test]
+    fn every_sync_code_has_words_in_every_language() {
+        let theme = Theme::from_files(files()).unwrap();
+        for (locale, ui) in &theme.ui {
+            for (code, _) in crate::sync::CODES {
+                let key = code.strip_prefix("sync::").unwrap();
+                assert!(ui.findings.contains_key(key), "i18n/{locale}.toml: [findings] has no `{key}`");
+            }
+            assert_eq!(ui.findings.len(), crate::sync::CODES.len(), "i18n/{locale}.toml: [findings] has unknown codes");
+        }
     }
 
     #[test]

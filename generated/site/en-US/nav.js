@@ -1,0 +1,1 @@
+window.PREFLIGHT_NAV = {"l":"en-US","t":[["emr",[["Assign the default EMR roles","emr/assign-roles.html"],["Prepare an Alibaba Cloud account for E-MapReduce","emr/prepare-account.html"]]],["maxcompute",[["Prepare an Alibaba Cloud account for MaxCompute","maxcompute/prepare-account.html"]]]]};

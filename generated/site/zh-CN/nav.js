@@ -1,0 +1,1 @@
+window.PREFLIGHT_NAV = {"l":"zh-CN","t":[["emr",[["为EMR授予默认角色","emr/assign-roles.html"],["为E-MapReduce准备阿里云账号","emr/prepare-account.html"]]],["maxcompute",[["为MaxCompute准备阿里云账号","maxcompute/prepare-account.html"]]]]};
