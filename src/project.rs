@@ -36,6 +36,10 @@ pub struct Config {
     /// by [`discover`]; not a key of the file.
     #[serde(skip)]
     pub locales: Vec<String>,
+    /// Each locale folder relative to the root with its locale (`("intl.en-US", "en-US")`),
+    /// resolved by [`discover`]; not a key of the file.
+    #[serde(skip)]
+    pub folders: Vec<(String, String)>,
     /// The locale translations are made from.
     pub source_locale: String,
     /// A pairs file (the format `preflight pair -o` writes), relative to `preflight.toml`.
@@ -76,6 +80,7 @@ impl Default for Config {
             title: String::new(),
             locale_spec: None,
             locales: Vec::new(),
+            folders: Vec::new(),
             source_locale: "en-US".into(),
             pairs_file: None,
             pairs: Vec::new(),
@@ -392,6 +397,7 @@ pub fn discover(root: &Path) -> Result<Project, ProjectError> {
     // Display order: the source locale first, then the others as written or found.
     locale_dirs.sort_by_key(|l| l.locale != config.source_locale);
     config.locales = locale_dirs.iter().map(|l| l.locale.clone()).collect();
+    config.folders = locale_dirs.iter().map(|l| (l.dir.clone(), l.locale.clone())).collect();
     let mut diagnostics = Vec::new();
     let mut files = Vec::new();
     let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());

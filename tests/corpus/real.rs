@@ -9,6 +9,9 @@ use std::process::Command;
 
 use super::corpus_dir;
 
+#[path = "../common/crawl.rs"]
+mod crawl;
+
 fn shared() -> PathBuf {
     corpus_dir().parent().expect("corpus has a parent").to_path_buf()
 }
@@ -117,6 +120,26 @@ fn check_project(root: &Path, locales: &[(&str, &str)]) -> usize {
             }
         }
     }
+    // The crawl: every relative link and anchor of every page of the site resolves.
+    let site = out.join("site");
+    let files: BTreeMap<String, String> = walkdir::WalkDir::new(&site)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(&site).unwrap().to_string_lossy().replace('\\', "/");
+            (rel, String::from_utf8_lossy(&std::fs::read(e.path()).unwrap()).into_owned())
+        })
+        .collect();
+    let links = crawl::relative_links(&files);
+    assert!(links.len() > 100, "{}: only {} links", root.display(), links.len());
+    for (page, href, target, fragment) in &links {
+        let html = files.get(target).unwrap_or_else(|| panic!("{page}: {href} names no file ({target})"));
+        if !fragment.is_empty() && target.ends_with(".html") {
+            assert!(crawl::has_id(html, fragment), "{page}: {href}: no id {fragment} in {target}");
+        }
+    }
+    println!("{}: {} relative links, all resolve", root.display(), links.len());
     all.len()
 }
 

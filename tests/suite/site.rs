@@ -11,6 +11,10 @@ use preflight::build::render_all;
 use preflight::project;
 use regex::Regex;
 
+#[path = "../common/crawl.rs"]
+mod crawl;
+use crawl::relative_links;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -215,59 +219,6 @@ fn drift_is_marked_in_place_with_a_link_to_the_counterpart() {
     assert!(index.contains("Differences from Chinese: 1") && index.contains("Only in English"), "{index}");
 }
 
-/// Percent-decoding as a browser or `preflight serve` does it.
-fn decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() + 1 && b.len() >= i + 3 {
-            out.push(u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap(), 16).unwrap());
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).unwrap()
-}
-
-/// Every relative `href`/`src` of every page, resolved like a browser: (page, href, the
-/// file it names below `site/`, its decoded fragment).
-fn relative_links(files: &BTreeMap<String, String>) -> Vec<(String, String, String, String)> {
-    let attr = Regex::new(r#"\b(?:href|src)="([^"]*)""#).unwrap();
-    let mut out = Vec::new();
-    for (page, html) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
-        for c in attr.captures_iter(html) {
-            let href = c[1].replace("&amp;", "&");
-            if href.starts_with("http:")
-                || href.starts_with("https:")
-                || href.starts_with("mailto:")
-                || href.starts_with("data:")
-            {
-                continue;
-            }
-            let (path, fragment) = href.split_once('#').unwrap_or((&href, ""));
-            let mut parts: Vec<&str> = page.split('/').collect();
-            parts.pop();
-            let target = if path.is_empty() {
-                page.clone()
-            } else {
-                for seg in path.split('/') {
-                    match seg {
-                        ".." => assert!(parts.pop().is_some(), "{page}: {href} leaves the site"),
-                        "." | "" => {}
-                        s => parts.push(s),
-                    }
-                }
-                decode(&parts.join("/"))
-            };
-            out.push((page.clone(), href.clone(), target, decode(fragment)));
-        }
-    }
-    out
-}
-
 /// The crawl: every relative link of the built site names a file of the site, and every
 /// fragment an id of that page. See issue 8 ("1,172 links … 404 on the site").
 #[test]
@@ -279,7 +230,7 @@ fn every_relative_link_and_anchor_of_the_site_resolves() {
         for (page, href, target, fragment) in links {
             let Some(html) = files.get(&target) else { panic!("{page}: {href} names no file ({target})") };
             if !fragment.is_empty() && target.ends_with(".html") {
-                assert!(html.contains(&format!(" id=\"{fragment}\"")), "{page}: {href}: no id {fragment} in {target}");
+                assert!(crawl::has_id(html, &fragment), "{page}: {href}: no id {fragment} in {target}");
             }
         }
     }

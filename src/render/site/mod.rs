@@ -257,10 +257,12 @@ fn fill(template: &str, vars: &[(&str, &str)]) -> String {
     out
 }
 
-/// Each locale folder as written under the project root, with its locale. Today every
-/// locale is its own folder.
+/// Each locale folder as written under the project root (`intl.en-US`), with its locale.
 fn locale_folders(config: &Config) -> Vec<(String, String)> {
-    config.locales.iter().map(|l| (l.clone(), l.clone())).collect()
+    if config.folders.is_empty() {
+        return config.locales.iter().map(|l| (l.clone(), l.clone())).collect();
+    }
+    config.folders.clone()
 }
 
 /// Where each page goes below `site/` (`en-US/User Guide/What is RAM_.html`), in spec
