@@ -130,8 +130,55 @@ pub fn compile(project: &Project) -> Result<(Vec<Compiled>, Vec<Diagnostic>), Pr
     }
     let mut diagnostics = project.diagnostics.clone();
     diagnostics.extend(pairs::name_pairs(&project.config, &mut compiled));
+    // Page links first: they are part of what sync aligns steps by.
+    page_links(&project.config.folders, &mut compiled);
     share_step_ids(&project.config, &mut compiled);
     Ok((compiled, diagnostics))
+}
+
+/// Links to pages of the project name the page's pair (`LinkKind::Page`), and each step
+/// lists those of its own content among its identifiers, so a link to page X in en-US and
+/// to its translation X' in zh-CN is the same link to sync, and a link to another pair is
+/// drift. Links to pages the project lacks stay paths (the site reports them).
+fn page_links(folders: &[(String, String)], compiled: &mut [Compiled]) {
+    use crate::model::{Identifier, IdentifierKind, Inline, LinkKey, LinkKind};
+    use crate::render::site::links::{self, Link};
+    use std::collections::HashMap;
+    let ids: HashMap<(String, String), String> = compiled
+        .iter()
+        .filter_map(|c| Some(((c.file.locale.clone(), c.file.rel.clone()), c.guide.as_ref()?.id.clone())))
+        .collect();
+    for c in compiled.iter_mut() {
+        let Some(guide) = c.guide.as_mut() else { continue };
+        let (locale, rel) = (&c.file.locale, &c.file.rel);
+        let mut rewrite = |inline: &mut Inline| {
+            let Inline::Link { dest, key, .. } = inline else { return };
+            if key.kind != LinkKind::Path {
+                return;
+            }
+            if let Link::Page { locale, rel, fragment } = links::resolve(locale, rel, dest, folders)
+                && let Some(id) = ids.get(&(locale, rel))
+            {
+                let value = if fragment.is_empty() { id.clone() } else { format!("{id}#{fragment}") };
+                *key = LinkKey { kind: LinkKind::Page, value };
+            }
+        };
+        for section in &mut guide.sections {
+            crate::model::for_each_inline_mut(&mut section.blocks, &mut rewrite);
+        }
+        guide.for_each_step_mut(&mut |step| {
+            let before = step.identifiers.len();
+            for key in crate::model::own_link_keys(step) {
+                if key.kind == LinkKind::Page {
+                    step.identifiers
+                        .push(Identifier { kind: IdentifierKind::Link, value: format!("page:{}", key.value) });
+                }
+            }
+            if step.identifiers.len() > before {
+                crate::keys::normalize(&mut step.identifiers);
+            }
+        });
+    }
 }
 
 /// Compare each pair once and give the zh-CN steps the ids of the en-US steps they align

@@ -156,7 +156,7 @@ impl Collector {
                         LinkKind::Url => self.add(TokenKind::Url, key.value.clone()),
                         LinkKind::DocId => self.add(TokenKind::DocId, key.value.clone()),
                         LinkKind::Fragment => self.add(TokenKind::Anchor, key.value.clone()),
-                        LinkKind::Path => {
+                        LinkKind::Path | LinkKind::Page => {
                             if let Some((_, frag)) = key.value.split_once('#') {
                                 self.add(TokenKind::Anchor, frag.to_string());
                             }

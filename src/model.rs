@@ -381,6 +381,10 @@ pub enum LinkKind {
     Path,
     Mailto,
     Empty,
+    /// A page of the project, by the guide id its pair shares (`<guide>` or
+    /// `<guide>#<fragment>`): links between two paired pages compare equal. Set by `build`
+    /// once pages are paired; a page read alone has only `Path` links.
+    Page,
 }
 
 impl Guide {
@@ -500,6 +504,89 @@ fn collect_steps<'a>(blocks: &'a [Block], out: &mut Vec<&'a Step>) {
             _ => {}
         }
     }
+}
+
+/// Visit every inline at every depth of these blocks, mutably (table cells included), and
+/// of the inlines nested in links and emphasis. Depth is bounded by the parser.
+pub fn for_each_inline_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Inline)) {
+    fn inlines(content: &mut [Inline], f: &mut dyn FnMut(&mut Inline)) {
+        for inline in content {
+            f(inline);
+            match inline {
+                Inline::Strong { content }
+                | Inline::Emphasis { content }
+                | Inline::Strikethrough { content }
+                | Inline::Link { content, .. } => inlines(content, f),
+                _ => {}
+            }
+        }
+    }
+    for block in blocks {
+        match block {
+            Block::Paragraph { content, .. } => inlines(content, f),
+            Block::Procedure(p) => {
+                for step in &mut p.steps {
+                    inlines(&mut step.command, f);
+                    for_each_inline_mut(&mut step.body, f);
+                }
+            }
+            Block::Choices { items, .. } | Block::List { items, .. } => {
+                items.iter_mut().for_each(|i| for_each_inline_mut(&mut i.blocks, f))
+            }
+            Block::Note(n) => for_each_inline_mut(&mut n.blocks, f),
+            Block::Result { content, .. } | Block::Quote { blocks: content, .. } => for_each_inline_mut(content, f),
+            Block::Table(t) => {
+                for cell in t.header.iter_mut().chain(t.rows.iter_mut().flat_map(|r| r.cells.iter_mut())) {
+                    for_each_inline_mut(&mut cell.blocks, f);
+                }
+            }
+            Block::Heading { heading, .. } => inlines(&mut heading.content, f),
+            Block::Code(_) | Block::Html { .. } | Block::Rule { .. } => {}
+        }
+    }
+}
+
+/// The link keys of a step's own content (its command and body, not its sub-steps).
+pub fn own_link_keys(step: &Step) -> Vec<LinkKey> {
+    fn inlines(content: &[Inline], out: &mut Vec<LinkKey>) {
+        for inline in content {
+            match inline {
+                Inline::Link { key, content, .. } => {
+                    out.push(key.clone());
+                    inlines(content, out);
+                }
+                Inline::Strong { content } | Inline::Emphasis { content } | Inline::Strikethrough { content } => {
+                    inlines(content, out)
+                }
+                _ => {}
+            }
+        }
+    }
+    fn blocks(list: &[Block], out: &mut Vec<LinkKey>) {
+        for block in list {
+            match block {
+                Block::Paragraph { content, .. } => inlines(content, out),
+                Block::Choices { items, .. } | Block::List { items, .. } => {
+                    items.iter().for_each(|i| blocks(&i.blocks, out))
+                }
+                Block::Note(n) => blocks(&n.blocks, out),
+                Block::Result { content, .. } | Block::Quote { blocks: content, .. } => blocks(content, out),
+                Block::Table(t) => {
+                    for cell in
+                        t.header.iter().chain(t.rows.iter().flat_map(|r| r.cells[r.inherited as usize..].iter()))
+                    {
+                        blocks(&cell.blocks, out);
+                    }
+                }
+                Block::Heading { heading, .. } => inlines(&heading.content, out),
+                Block::Procedure(_) | Block::Code(_) | Block::Html { .. } | Block::Rule { .. } => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    inlines(&step.command, &mut out);
+    blocks(&step.body, &mut out);
+    out
 }
 
 /// Plain text of inline content, as a reader would read it aloud.

@@ -593,6 +593,7 @@ fn section_refs(s: &Section) -> BTreeSet<(IdentifierKind, String)> {
                         LinkKind::Fragment => Some(format!("fragment:{}", key.value)),
                         LinkKind::Mailto => Some(format!("mailto:{}", key.value)),
                         LinkKind::Path => key.value.split_once('#').map(|(_, f)| format!("fragment:{f}")),
+                        LinkKind::Page => Some(format!("page:{}", key.value)),
                         // `[text]()`: a link whose target was lost, a defect of that side.
                         LinkKind::Empty => Some("empty-link".to_string()),
                     };

@@ -241,3 +241,33 @@ fn a_closed_pipe_ends_sync_quietly() {
     assert!(!err.contains("panicked"), "{err}");
     assert_ne!(out.status.code(), Some(101), "{err}");
 }
+
+/// Two pages that link to each other's translations: the same link to sync; a link to
+/// another page is drift, named by the page's id.
+#[test]
+fn links_to_paired_pages_compare_as_the_same_link() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = tmp.path();
+    let key_en = "# Create an AccessKey\n\nKeys sign API calls.\n\n1.  Open **AccessKey** and click **CreateAccessKey**.\n\n    ![Keys](https://static-aliyun-doc.oss-cn-hangzhou.aliyuncs.com/assets/img/en-US/1/p48100.png)\n";
+    let key_zh = "# 创建AccessKey\n\n密钥用于签名API调用。\n\n1.  打开**AccessKey**页面，单击**CreateAccessKey**。\n\n    ![密钥](https://static-aliyun-doc.oss-cn-hangzhou.aliyuncs.com/assets/img/zh-CN/1/p48100.png)\n";
+    write(r, "intl.en-US/Access/Create an AccessKey.md", key_en);
+    write(r, "intl.zh-CN/访问/创建AccessKey.md", key_zh);
+    let link_en = "\n4.  Then [create a key](../Access/Create%20an%20AccessKey.md) for `dev-ops`.\n";
+    let link_zh = "\n4.  然后为`dev-ops`[创建密钥](/intl.zh-CN/访问/创建AccessKey.md)。\n";
+    write(r, "intl.en-US/Users/Create a RAM user.md", &format!("{EN_USER}{link_en}"));
+    write(r, "intl.zh-CN/用户/创建RAM用户.md", &format!("{ZH_USER}{link_zh}"));
+    let (code, out, err) = run_in(r, &["sync"]);
+    assert_eq!(code, 0, "translated link paths are not drift\n{out}{err}");
+    write(
+        r,
+        "intl.zh-CN/用户/创建RAM用户.md",
+        &format!("{ZH_USER}{}", link_zh.replace("访问/创建AccessKey", "用户/创建RAM用户")),
+    );
+    let (code, out, _) = run_in(r, &["sync"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("sync::link-differs"), "{out}");
+    assert!(
+        out.contains("`page:access-create-an-accesskey` only in en-US; `page:users-create-a-ram-user` only in zh-CN"),
+        "{out}"
+    );
+}
