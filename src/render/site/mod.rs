@@ -558,6 +558,11 @@ pub fn outputs(
     // Navigation per locale: the real pages of the locale.
     let mut navs: BTreeMap<String, Nav> = BTreeMap::new();
     let mut position: BTreeMap<usize, (String, usize)> = BTreeMap::new();
+    // The first manifest of each guide id, as a linear search per page would find it.
+    let mut by_guide: BTreeMap<&str, &Manifest> = BTreeMap::new();
+    for m in manifests {
+        by_guide.entry(m.guide.as_str()).or_insert(m);
+    }
     let mut index_status = Statuses::new();
     for (i, spec) in specs.iter().enumerate().filter(|(_, s)| s.real) {
         let ui = theme.ui(&spec.locale)?;
@@ -584,7 +589,7 @@ pub fn outputs(
         let guide = spec.guide.guide.as_ref().expect("specs hold parsed guides");
         let site = Site { theme, site_title: &config.title, map: &map, navs: &navs };
         let html = if spec.real {
-            let manifest = manifests.iter().find(|m| m.guide == guide.id);
+            let manifest = by_guide.get(guide.id.as_str()).copied();
             let checks = check_views(manifest, &spec.locale, theme.ui(&spec.locale)?);
             let linker = Linker { map: &map, page: i, broken: RefCell::new(Vec::new()) };
             let pager = match position.get(&i) {
