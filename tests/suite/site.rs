@@ -338,6 +338,8 @@ fn drift_marks_say_what_differs_and_the_banner_counts_what_it_lists() {
     let zh = &files["zh-CN/drift.html"];
     assert!(zh.contains("<summary>不同之处 (1)</summary>"), "{zh}");
     assert!(zh.contains("<strong>多出一个步骤</strong>"), "{zh}");
+    // The step's own mark says it too, in the page's language and punctuation.
+    assert!(zh.contains("<span class=\"pf-sync-label\">英文版中没有：多出一个步骤。</span>"), "{zh}");
     let en = &files["en-US/drift.html"];
     assert!(
         en.contains("<summary>What differs (1)</summary>") && en.contains("<strong>An extra step</strong>"),

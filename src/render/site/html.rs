@@ -430,6 +430,12 @@ impl<'a> PageRenderer<'a> {
         };
         let mut findings: Vec<String> = sync.findings.iter().map(|code| finding_label(self.ui, code)).collect();
         findings.dedup();
+        let label = if findings.is_empty() {
+            label
+        } else {
+            let what = findings.join(&self.ui.list_separator);
+            self.ui.mark_what.replace("{label}", &label).replace("{what}", &what)
+        };
         Some(SyncMark { status, label, href: Some(href), link_text, findings })
     }
 }

@@ -240,6 +240,42 @@ mod tests {
     }
 
     #[test]
+    fn odd_destinations_never_panic_and_never_leave_the_project() {
+        let f = folders();
+        for dest in [
+            "%",
+            "%%",
+            "%zz.md",
+            "%E0.md",
+            "../../../../",
+            "/",
+            "#",
+            "a.md#%E0",
+            ".md",
+            "..md",
+            "\\..\\x.md",
+            "C:\\x.md",
+            "javascript:x.md",
+            "//x.md",
+            " \t ",
+            "授权.md#授",
+            "/intl.en-US",
+            "/intl.en-US/",
+            "a\0b.md",
+        ] {
+            match resolve("en-US", "a/b.md", dest, &f) {
+                Link::Page { rel, .. } => {
+                    assert!(!rel.is_empty() && !rel.split('/').any(|s| s == ".."), "{dest:?}: {rel}")
+                }
+                Link::Outside { path } => assert!(!path.split('/').any(|s| s == ".."), "{dest:?}: {path}"),
+                Link::Keep => {}
+            }
+        }
+        assert_eq!(resolve("en-US", "a/b.md", "javascript:x.md", &f), Link::Keep);
+        assert_eq!(resolve("en-US", "a/b.md", "C:\\x.md", &f), Link::Keep);
+    }
+
+    #[test]
     fn any_name_gives_a_safe_segment_and_url() {
         assert_eq!(url_segment("What is RAM?"), "What is RAM_");
         assert_eq!(url_segment("a:b#c%d"), "a_b_c_d");

@@ -436,13 +436,12 @@ enum Item<'t> {
 
 impl Folder {
     /// Folders and pages mixed, by name (case folded first, so `api` sits beside `API`).
-    fn items<'t>(&'t self, specs: &[PageSpec]) -> Vec<Item<'t>> {
+    fn items(&self) -> Vec<Item<'_>> {
         let mut items: Vec<(String, String, Item)> = Vec::new();
         for (name, f) in &self.folders {
             items.push((name.to_lowercase(), name.clone(), Item::Folder(name, f)));
         }
         for (name, i) in &self.pages {
-            let _ = &specs[*i];
             items.push((name.to_lowercase(), name.clone(), Item::Page(*i)));
         }
         items.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
@@ -459,7 +458,7 @@ struct Nav {
     /// Real pages in sidebar order (for prev/next).
     order: Vec<usize>,
     /// `window.PREFLIGHT_NAV = …;`: folders `[name, [items]]`, pages `[title, href]`, hrefs
-    /// relative to the locale's folder.
+    /// relative to the locale's folder; `l` is that folder (URL-encoded).
     script: String,
     /// The tree as nested `<details>`, for the locale's index.
     tree_html: String,
@@ -485,7 +484,8 @@ fn build_nav(locale: &str, specs: &[PageSpec], urls: &[String], indices: &[usize
     let data = nav_items(&root, "", (specs, urls, statuses), &prefix, &mut order, &mut html, 0);
     let script = format!(
         "window.PREFLIGHT_NAV = {};\n",
-        serde_json::to_string(&serde_json::json!({ "l": locale, "t": data })).expect("the tree serializes")
+        serde_json::to_string(&serde_json::json!({ "l": encode(&url_segment(locale)), "t": data }))
+            .expect("the tree serializes")
     );
     Nav { order, script, tree_html: html }
 }
@@ -502,7 +502,7 @@ fn nav_items(
     let (specs, urls, statuses) = site;
     let mut out = Vec::new();
     html.push_str("<ul>\n");
-    for item in folder.items(specs) {
+    for item in folder.items() {
         match item {
             Item::Folder(name, f) => {
                 let sub = if path.is_empty() { name.to_string() } else { format!("{path}/{name}") };
@@ -555,6 +555,11 @@ pub fn outputs(
     // Navigation per locale: the real pages of the locale.
     let mut navs: BTreeMap<String, Nav> = BTreeMap::new();
     let mut position: BTreeMap<usize, (String, usize)> = BTreeMap::new();
+    // The first manifest of each guide id, as a linear search per page would find it.
+    let mut by_guide: BTreeMap<&str, &Manifest> = BTreeMap::new();
+    for m in manifests {
+        by_guide.entry(m.guide.as_str()).or_insert(m);
+    }
     let mut index_status = Statuses::new();
     for (i, spec) in specs.iter().enumerate().filter(|(_, s)| s.real) {
         let ui = theme.ui(&spec.locale)?;
@@ -581,7 +586,7 @@ pub fn outputs(
         let guide = spec.guide.guide.as_ref().expect("specs hold parsed guides");
         let site = Site { theme, site_title: &config.title, map: &map, navs: &navs };
         let html = if spec.real {
-            let manifest = manifests.iter().find(|m| m.guide == guide.id);
+            let manifest = by_guide.get(guide.id.as_str()).copied();
             let checks = check_views(manifest, &spec.locale, theme.ui(&spec.locale)?);
             let linker = Linker { map: &map, page: i, broken: RefCell::new(Vec::new()) };
             let pager = match position.get(&i) {

@@ -88,6 +88,10 @@ pub struct Ui {
     pub not_found_title: String,
     pub not_found_body: String,
     pub findings_heading: String,
+    /// A step's drift mark with what differs: `{label}` and `{what}`, the kinds of
+    /// difference joined by `list_separator`.
+    pub mark_what: String,
+    pub list_separator: String,
     /// Names of the project's languages in this language (`"en-US" = "英文"`), for prose;
     /// the switcher shows each language by its own name (`language_name`).
     pub languages: BTreeMap<String, String>,
