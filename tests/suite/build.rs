@@ -16,7 +16,7 @@ fn render_docs_src() -> Vec<preflight::render::OutputFile> {
     render_all(
         &project.config,
         &preflight::rules::load_file(&project.rules_path()).unwrap(),
-        &project::compile_all(&project),
+        &preflight::build::compile(&project).expect("pages").0,
     )
     .0
 }
