@@ -275,6 +275,9 @@ pub struct Proposal {
     pub same_file_name: bool,
     /// Shared tokens by kind (topic id not counted here).
     pub shared: BTreeMap<TokenKind, usize>,
+    /// Pairs of this pair's two folders among the other pairs, when the pair was chosen
+    /// between near-identical copies by where they sit (see [`match_pages_among`]).
+    pub folder_pairs: Option<u32>,
 }
 
 impl Proposal {
@@ -293,6 +296,9 @@ impl Proposal {
         }
         if self.same_file_name {
             parts.push("same-filename".to_string());
+        }
+        if let Some(n) = self.folder_pairs {
+            parts.push(format!("copies-by-folder({n})"));
         }
         if parts.is_empty() {
             parts.push("no-shared-tokens".to_string());
@@ -443,17 +449,19 @@ fn shared(en: &Page, zh: &Page) -> BTreeMap<TokenKind, usize> {
 /// the other's best, the score reaches `min_score` and beats both runners-up by
 /// `min_margin`. Pairing stops when a round takes nothing.
 pub fn match_pages(en: &[Page], zh: &[Page], params: &Params) -> Matching {
-    match_pages_among(en, zh, vec![true; en.len()], vec![true; zh.len()], params)
+    match_pages_among(en, zh, vec![true; en.len()], vec![true; zh.len()], &[], params)
 }
 
 /// [`match_pages`] where only the pages marked free may pair; the others still weigh in
 /// the token statistics. So pairing a few pages by hand (a pairs file) leaves the scores of
-/// the rest, and so their pairs, as they were.
+/// the rest, and so their pairs, as they were. `given` are the (en, zh) folders of pairs
+/// made elsewhere (by hand, by path), which tell near-identical copies apart.
 pub fn match_pages_among(
     en: &[Page],
     zh: &[Page],
     mut free_en: Vec<bool>,
     mut free_zh: Vec<bool>,
+    given: &[(String, String)],
     params: &Params,
 ) -> Matching {
     let (ve, vz) = vectors(en, zh);
@@ -466,56 +474,66 @@ pub fn match_pages_among(
     let (taken_en, taken_zh): (Vec<bool>, Vec<bool>) =
         (free_en.iter().map(|f| !f).collect(), free_zh.iter().map(|f| !f).collect());
     let mut pairs = Vec::new();
+    // Mutual best matches, then near-identical copies told apart by folder; a copy taken
+    // can leave its twin a clear best match, so again until neither takes anything.
     loop {
-        // Best and runner-up per page, among free pages; ties go to the smaller path.
-        let best_zh: Vec<Option<(usize, f64, f64)>> = (0..en.len())
-            .map(|i| {
-                if !free_en[i] {
-                    return None;
+        loop {
+            // Best and runner-up per page, among free pages; ties go to the smaller path.
+            let best_zh: Vec<Option<(usize, f64, f64)>> = (0..en.len())
+                .map(|i| {
+                    if !free_en[i] {
+                        return None;
+                    }
+                    let cands = (0..zh.len()).filter(|&j| free_zh[j]).filter_map(|j| value(i, j).map(|s| (j, s)));
+                    best_two(cands, |j| zh[j].path.as_str())
+                })
+                .collect();
+            let best_en: Vec<Option<(usize, f64, f64)>> = (0..zh.len())
+                .map(|j| {
+                    if !free_zh[j] {
+                        return None;
+                    }
+                    let cands = (0..en.len()).filter(|&i| free_en[i]).filter_map(|i| value(i, j).map(|s| (i, s)));
+                    best_two(cands, |i| en[i].path.as_str())
+                })
+                .collect();
+            let mut taken = Vec::new();
+            for (i, best) in best_zh.iter().enumerate() {
+                let Some((j, s, second_i)) = *best else { continue };
+                let Some((back, _, second_j)) = best_en[j] else { continue };
+                if back != i {
+                    continue;
                 }
-                let cands = (0..zh.len()).filter(|&j| free_zh[j]).filter_map(|j| value(i, j).map(|s| (j, s)));
-                best_two(cands, |j| zh[j].path.as_str())
-            })
-            .collect();
-        let best_en: Vec<Option<(usize, f64, f64)>> = (0..zh.len())
-            .map(|j| {
-                if !free_zh[j] {
-                    return None;
+                let margin = s - second_i.max(second_j);
+                if params.accepts(s, margin) {
+                    taken.push((i, j, margin));
                 }
-                let cands = (0..en.len()).filter(|&i| free_en[i]).filter_map(|i| value(i, j).map(|s| (i, s)));
-                best_two(cands, |i| en[i].path.as_str())
-            })
-            .collect();
-        let mut taken = Vec::new();
-        for (i, best) in best_zh.iter().enumerate() {
-            let Some((j, s, second_i)) = *best else { continue };
-            let Some((back, _, second_j)) = best_en[j] else { continue };
-            if back != i {
-                continue;
             }
-            let margin = s - second_i.max(second_j);
-            if params.accepts(s, margin) {
-                taken.push((i, j, margin));
+            if taken.is_empty() {
+                break;
+            }
+            for (i, j, margin) in taken {
+                free_en[i] = false;
+                free_zh[j] = false;
+                let s = scores[i][j].as_ref().expect("a taken pair has a score");
+                pairs.push(Proposal {
+                    en: i,
+                    zh: j,
+                    confidence: confidence(s.score, margin),
+                    cosine: s.cosine,
+                    score: s.score,
+                    margin,
+                    same_topic_id: same_topic(&en[i], &zh[j]),
+                    same_file_name: same_ascii_file_name(&en[i], &zh[j]),
+                    shared: shared(&en[i], &zh[j]),
+                    folder_pairs: None,
+                });
             }
         }
-        if taken.is_empty() {
+        let before = pairs.len();
+        copies_by_folder(en, zh, &scores, (&mut free_en, &mut free_zh), given, &mut pairs, params);
+        if pairs.len() == before {
             break;
-        }
-        for (i, j, margin) in taken {
-            free_en[i] = false;
-            free_zh[j] = false;
-            let s = scores[i][j].as_ref().expect("a taken pair has a score");
-            pairs.push(Proposal {
-                en: i,
-                zh: j,
-                confidence: confidence(s.score, margin),
-                cosine: s.cosine,
-                score: s.score,
-                margin,
-                same_topic_id: same_topic(&en[i], &zh[j]),
-                same_file_name: same_ascii_file_name(&en[i], &zh[j]),
-                shared: shared(&en[i], &zh[j]),
-            });
         }
     }
     pairs.sort_by(|a, b| (&en[a.en].path, &zh[a.zh].path).cmp(&(&en[b.en].path, &zh[b.zh].path)));
@@ -542,6 +560,88 @@ pub fn match_pages_among(
     let unpaired_en = unpaired(&free_en, zh.len(), en, &|i, j| value(i, j));
     let unpaired_zh = unpaired(&free_zh, en.len(), zh, &|j, i| value(i, j));
     Matching { pairs, unpaired_en, unpaired_zh }
+}
+
+/// The folder of a page's path (`a/b` of `a/b/c.md`).
+pub fn folder(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+/// Near-identical copies: a page kept in two folders of each tree (`Quick Start/Create a
+/// user.md` and `User Management/Create a user.md`, with their two translations) scores the
+/// same against both candidates, so no margin ever separates them. Where the candidates of a
+/// page score within `COPY_TIE` of its best, the one in the folder that the page's folder pairs
+/// with most often among the pairs made (and strictly more often than the other candidates'
+/// folders) wins, if the choice is mutual. Rounds until nothing is taken.
+fn copies_by_folder(
+    en: &[Page],
+    zh: &[Page],
+    scores: &[Vec<Option<Scored>>],
+    (free_en, free_zh): (&mut [bool], &mut [bool]),
+    given: &[(String, String)],
+    pairs: &mut Vec<Proposal>,
+    params: &Params,
+) {
+    const COPY_TIE: f64 = 0.02;
+    let value = |i: usize, j: usize| scores[i][j].as_ref().map(|s| s.score);
+    loop {
+        let mut affinity: HashMap<(&str, &str), u32> = HashMap::new();
+        for (e, z) in given {
+            *affinity.entry((e.as_str(), z.as_str())).or_default() += 1;
+        }
+        for p in pairs.iter() {
+            *affinity.entry((folder(&en[p.en].path), folder(&zh[p.zh].path))).or_default() += 1;
+        }
+        let aff = |i: usize, j: usize| affinity.get(&(folder(&en[i].path), folder(&zh[j].path))).copied().unwrap_or(0);
+        // The near-best candidates of a page, and the one its folder pairs with most.
+        let choose = |cands: Vec<(usize, f64)>, aff_of: &dyn Fn(usize) -> u32| -> Option<(usize, u32)> {
+            let best = cands.iter().map(|c| c.1).fold(f64::MIN, f64::max);
+            if best < params.min_score {
+                return None;
+            }
+            let near: Vec<usize> = cands.iter().filter(|c| c.1 >= best - COPY_TIE).map(|c| c.0).collect();
+            if near.len() < 2 {
+                return None;
+            }
+            let mut ranked: Vec<(u32, usize)> = near.iter().map(|&k| (aff_of(k), k)).collect();
+            ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            (ranked[0].0 > 0 && ranked[0].0 > ranked[1].0).then_some((ranked[0].1, ranked[0].0))
+        };
+        let mut taken = Vec::new();
+        for i in (0..en.len()).filter(|&i| free_en[i]) {
+            let cands: Vec<(usize, f64)> =
+                (0..zh.len()).filter(|&j| free_zh[j]).filter_map(|j| value(i, j).map(|s| (j, s))).collect();
+            let Some((j, n)) = choose(cands, &|j| aff(i, j)) else { continue };
+            let back: Vec<(usize, f64)> =
+                (0..en.len()).filter(|&k| free_en[k]).filter_map(|k| value(k, j).map(|s| (k, s))).collect();
+            if choose(back, &|k| aff(k, j)).map(|(k, _)| k) == Some(i) {
+                taken.push((i, j, n));
+            }
+        }
+        if taken.is_empty() {
+            return;
+        }
+        for (i, j, n) in taken {
+            if !free_en[i] || !free_zh[j] {
+                continue;
+            }
+            free_en[i] = false;
+            free_zh[j] = false;
+            let s = scores[i][j].as_ref().expect("a candidate has a score");
+            pairs.push(Proposal {
+                en: i,
+                zh: j,
+                confidence: confidence(s.score, 0.0),
+                cosine: s.cosine,
+                score: s.score,
+                margin: 0.0,
+                same_topic_id: same_topic(&en[i], &zh[j]),
+                same_file_name: same_ascii_file_name(&en[i], &zh[j]),
+                shared: shared(&en[i], &zh[j]),
+                folder_pairs: Some(n),
+            });
+        }
+    }
 }
 
 /// Best candidate, its score and the runner-up's score (0 when there is none).
@@ -624,5 +724,36 @@ mod tests {
         let m = match_pages(&en, &zh, &Params::default());
         assert!(m.pairs.is_empty());
         assert_eq!(m.unpaired_en[0].best, None);
+    }
+
+    /// One page kept in two folders of each tree: content cannot tell the copies apart, the
+    /// folders their neighbours pair with can.
+    #[test]
+    fn near_identical_copies_pair_by_folder() {
+        use TokenKind::*;
+        let copy = [(Image, "p7"), (Image, "p8"), (Identifier, "CreateUser")];
+        let en = [
+            page("Quick Start/Create a user.md", None, &copy),
+            page("Quick Start/Log on.md", None, &[(Image, "p1"), (Url, "a.com")]),
+            page("Users/Basics/Create a user.md", None, &copy),
+            page("Users/Basics/Delete a user.md", None, &[(Image, "p2"), (Url, "b.com")]),
+        ];
+        let zh = [
+            page("快速入门/创建用户.md", None, &copy),
+            page("快速入门/登录.md", None, &[(Image, "p1"), (Url, "a.com")]),
+            page("用户/基本操作/创建用户.md", None, &copy),
+            page("用户/基本操作/删除用户.md", None, &[(Image, "p2"), (Url, "b.com")]),
+        ];
+        let m = match_pages(&en, &zh, &Params::default());
+        let mut got: Vec<(usize, usize, Option<u32>)> = m.pairs.iter().map(|p| (p.en, p.zh, p.folder_pairs)).collect();
+        got.sort();
+        assert_eq!(got, [(0, 0, Some(1)), (1, 1, None), (2, 2, Some(1)), (3, 3, None)]);
+        // Without a neighbour to say which folder is which, no guess.
+        let m = match_pages(
+            &en[..1].iter().chain(&en[2..3]).cloned().collect::<Vec<_>>(),
+            &[zh[0].clone(), zh[2].clone()],
+            &Params::default(),
+        );
+        assert!(m.pairs.is_empty());
     }
 }

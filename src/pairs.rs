@@ -85,11 +85,12 @@ fn find_pairs(config: &Config, compiled: &[Compiled]) -> Found {
     let zh: Vec<usize> = (0..compiled.len()).filter(|&i| compiled[i].file.locale == zh_locale).collect();
     let mut used = vec![false; compiled.len()];
     let mut pairs = Vec::new();
-    let mut take = |i: usize, j: usize, by, used: &mut Vec<bool>| {
+    type Found3 = Vec<(Option<usize>, Option<usize>, PairedBy)>;
+    fn take(pairs: &mut Found3, used: &mut [bool], i: usize, j: usize, by: PairedBy) {
         used[i] = true;
         used[j] = true;
         pairs.push((Some(i), Some(j), by));
-    };
+    }
 
     // Guides named by an earlier pairing keep their pair: they share an id.
     let named: HashMap<&str, usize> = zh
@@ -107,7 +108,7 @@ fn find_pairs(config: &Config, compiled: &[Compiled]) -> Found {
         if let Some(&j) = named.get(id)
             && !used[j]
         {
-            take(i, j, by, &mut used);
+            take(&mut pairs, &mut used, i, j, by);
         }
     }
 
@@ -125,7 +126,7 @@ fn find_pairs(config: &Config, compiled: &[Compiled]) -> Found {
             && !used[i]
             && !used[j]
         {
-            take(i, j, PairedBy::Config, &mut used);
+            take(&mut pairs, &mut used, i, j, PairedBy::Config);
         }
     }
     let by_hand = used.clone();
@@ -135,7 +136,7 @@ fn find_pairs(config: &Config, compiled: &[Compiled]) -> Found {
             && !used[i]
             && !used[j]
         {
-            take(i, j, PairedBy::SamePath, &mut used);
+            take(&mut pairs, &mut used, i, j, PairedBy::SamePath);
         }
     }
 
@@ -166,7 +167,7 @@ fn find_pairs(config: &Config, compiled: &[Compiled]) -> Found {
             && !used[i]
             && !used[j]
         {
-            take(i, j, PairedBy::TopicId, &mut used);
+            take(&mut pairs, &mut used, i, j, PairedBy::TopicId);
         }
     }
 
@@ -185,10 +186,25 @@ fn find_pairs(config: &Config, compiled: &[Compiled]) -> Found {
                 .map(|&k| Page::from_guide(&compiled[k].file.rel, compiled[k].guide.as_ref().expect("filtered")))
                 .collect()
         };
-        let matching =
-            matching::match_pages_among(&pages(&pool_en), &pages(&pool_zh), free_en, free_zh, &Params::default());
+        // Folders of the pairs made so far: where near-identical copies belong.
+        let given: Vec<(String, String)> = pairs
+            .iter()
+            .filter_map(|(i, j, _)| {
+                let (i, j) = ((*i)?, (*j)?);
+                let folder = |k: usize| matching::folder(&compiled[k].file.rel).to_string();
+                Some((folder(i), folder(j)))
+            })
+            .collect();
+        let matching = matching::match_pages_among(
+            &pages(&pool_en),
+            &pages(&pool_zh),
+            free_en,
+            free_zh,
+            &given,
+            &Params::default(),
+        );
         for p in &matching.pairs {
-            take(pool_en[p.en], pool_zh[p.zh], PairedBy::Content, &mut used);
+            take(&mut pairs, &mut used, pool_en[p.en], pool_zh[p.zh], PairedBy::Content);
         }
     }
 
