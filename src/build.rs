@@ -129,11 +129,18 @@ pub fn compile(project: &Project) -> Result<(Vec<Compiled>, Vec<Diagnostic>), Pr
         });
     }
     let mut diagnostics = project.diagnostics.clone();
-    diagnostics.extend(pairs::name_pairs(&project.config, &mut compiled));
-    // Page links first: they are part of what sync aligns steps by.
-    page_links(&project.config.folders, &mut compiled);
-    share_step_ids(&project.config, &mut compiled);
+    diagnostics.extend(pair_and_link(&project.config, &mut compiled));
     Ok((compiled, diagnostics))
+}
+
+/// Pair and name the guides, resolve links between pages, and share step ids across each
+/// pair: everything between parsing and rendering. Returns pairing's diagnostics.
+pub fn pair_and_link(config: &Config, compiled: &mut [Compiled]) -> Vec<Diagnostic> {
+    let diagnostics = pairs::name_pairs(config, compiled);
+    // Page links first: they are part of what sync aligns steps by.
+    page_links(&config.folders, compiled);
+    share_step_ids(config, compiled);
+    diagnostics
 }
 
 /// Links to pages of the project name the page's pair (`LinkKind::Page`), and each step

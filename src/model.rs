@@ -14,15 +14,29 @@ use serde::{Deserialize, Serialize};
 use crate::ids::StepId;
 
 /// Version of the JSON form of [`Guide`]. Bump on any change a consumer could notice.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// A position in a source file: 1-based line and column (columns count characters).
+/// Serialized compactly as `[line, column, end_line, end_column]`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(from = "[u32; 4]", into = "[u32; 4]")]
 pub struct Span {
     pub line: u32,
     pub column: u32,
     pub end_line: u32,
     pub end_column: u32,
+}
+
+impl From<[u32; 4]> for Span {
+    fn from([line, column, end_line, end_column]: [u32; 4]) -> Span {
+        Span { line, column, end_line, end_column }
+    }
+}
+
+impl From<Span> for [u32; 4] {
+    fn from(s: Span) -> [u32; 4] {
+        [s.line, s.column, s.end_line, s.end_column]
+    }
 }
 
 /// One parsed guide: the unit that `inspect` prints and `build` writes as JSON.
@@ -273,8 +287,10 @@ pub struct Table {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Row {
     pub cells: Vec<Cell>,
-    /// Leading cells this row lacks (merged cells flattened into a short row); they
-    /// are filled from the row above in `cells`.
+    /// Leading cells this row lacks (merged cells flattened into a short row). `cells`
+    /// starts with that many empty placeholders (no blocks, no text, the span of the cell
+    /// they continue), so a column has the same index in every row; the content is in
+    /// the nearest row above that has its own cell there, never copied.
     pub inherited: u32,
     pub span: Span,
 }
@@ -298,7 +314,9 @@ pub enum ColumnKind {
     Other,
 }
 
-/// One role (or policy) named by a row of a role table.
+/// One role (or policy) named by a row of a role table. A value in a merged cell (see
+/// [`Row::inherited`]) is repeated in the records of the rows it spans when it is at most
+/// 128 bytes long, and is `None` there otherwise.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RoleRecord {
     pub role: Option<String>,

@@ -17,7 +17,14 @@ pub struct Source {
     /// The text with line breaks normalised to `\n` and the BOM removed.
     pub text: String,
     line_starts: Vec<usize>,
+    /// Characters before every [`CHUNK`]-th byte of `text`; empty when the text is ASCII
+    /// (a column is then a byte difference). Makes [`Source::line_col`] O(1) however long
+    /// the line.
+    char_marks: Vec<u32>,
 }
+
+/// Distance in bytes between two entries of `Source::char_marks`.
+const CHUNK: usize = 64;
 
 /// Why a file could not be read as text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,7 +56,8 @@ impl Source {
     pub fn new(path: impl Into<String>, text: &str) -> Source {
         let text = normalize_newlines(text.strip_prefix('\u{feff}').unwrap_or(text));
         let line_starts = line_starts(&text);
-        Source { path: path.into(), text, line_starts }
+        let char_marks = char_marks(&text);
+        Source { path: path.into(), text, line_starts, char_marks }
     }
 
     /// Decode raw bytes; invalid UTF-8 is an error that names the first bad position.
@@ -76,8 +84,20 @@ impl Source {
             Err(i) => i - 1,
         };
         let start = self.line_starts[line];
-        let col = self.text.get(start..offset).map_or(offset - start, |s| s.chars().count());
+        let col = if self.char_marks.is_empty() {
+            offset - start
+        } else {
+            self.chars_before(offset) - self.chars_before(start)
+        };
         (line as u32 + 1, col as u32 + 1)
+    }
+
+    /// Characters in `text[..offset]`: a mark, then at most `CHUNK` bytes counted (a byte
+    /// that is not a UTF-8 continuation byte starts a character).
+    fn chars_before(&self, offset: usize) -> usize {
+        let chunk = offset / CHUNK;
+        let tail = &self.text.as_bytes()[chunk * CHUNK..offset];
+        self.char_marks[chunk] as usize + tail.iter().filter(|b| !is_continuation(**b)).count()
     }
 
     pub fn span(&self, range: std::ops::Range<usize>) -> Span {
@@ -115,6 +135,24 @@ fn normalize_newlines(text: &str) -> String {
     out
 }
 
+fn is_continuation(b: u8) -> bool {
+    b & 0xC0 == 0x80
+}
+
+fn char_marks(text: &str) -> Vec<u32> {
+    if text.is_ascii() {
+        return Vec::new();
+    }
+    let mut marks = Vec::with_capacity(text.len() / CHUNK + 1);
+    let mut chars = 0u32;
+    for chunk in text.as_bytes().chunks(CHUNK) {
+        marks.push(chars);
+        chars += chunk.iter().filter(|b| !is_continuation(**b)).count() as u32;
+    }
+    marks.push(chars);
+    marks
+}
+
 fn line_starts(text: &str) -> Vec<usize> {
     let mut starts = vec![0];
     starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
@@ -136,6 +174,17 @@ mod tests {
     fn columns_count_characters() {
         let s = Source::new("x.md", "说明：x");
         assert_eq!(s.line_col(s.text.find('x').unwrap()), (1, 4));
+    }
+
+    #[test]
+    fn columns_count_characters_on_long_mixed_lines() {
+        let line = "说明 a".repeat(100);
+        let text = format!("x\n{line}");
+        let s = Source::new("x.md", &text);
+        for (i, (offset, _)) in text.char_indices().enumerate().skip(2) {
+            assert_eq!(s.line_col(offset), (2, i as u32 - 1), "offset {offset}");
+        }
+        assert_eq!(s.line_col(text.len()), (2, line.chars().count() as u32 + 1));
     }
 
     #[test]

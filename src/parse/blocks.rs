@@ -491,8 +491,14 @@ impl Walker<'_, '_, '_> {
             if cells.len() < header.len()
                 && let Some(prev) = rows.last()
             {
+                // Placeholders, not copies: the content stays in the row that has it.
                 let missing = header.len() - cells.len();
-                let mut filled: Vec<Cell> = prev.cells.iter().take(missing).cloned().collect();
+                let mut filled: Vec<Cell> = prev
+                    .cells
+                    .iter()
+                    .take(missing)
+                    .map(|c| Cell { blocks: Vec::new(), text: String::new(), span: c.span })
+                    .collect();
                 inherited = filled.len() as u32;
                 filled.append(&mut cells);
                 cells = filled;
@@ -562,8 +568,18 @@ fn split_label(content: &[Inline]) -> Option<(Vec<Inline>, String, Vec<Inline>)>
         if lexicon::note_kind(core).is_none() && !lexicon::is_result_label(core) {
             return None;
         }
-        let mut rest: Vec<Inline> = content[i + 1..].to_vec();
-        let colon = strip_colon(&mut rest, colon_inside);
+        // Decide before copying anything: a paragraph of many bold words copies once.
+        let (colon, skip, first) = strip_colon(&content[i + 1..], colon_inside);
+        if !colon {
+            return None;
+        }
+        let mut rest: Vec<Inline> = Vec::with_capacity(content.len() - i - 1 - skip);
+        if let Some(text) = first {
+            rest.push(Inline::Text { text });
+            rest.extend_from_slice(&content[i + 2 + skip..]);
+        } else {
+            rest.extend_from_slice(&content[i + 1 + skip..]);
+        }
         let mut before = content[..i].to_vec();
         while matches!(before.last(), Some(Inline::SoftBreak | Inline::HardBreak)) {
             before.pop();
@@ -572,18 +588,17 @@ fn split_label(content: &[Inline]) -> Option<(Vec<Inline>, String, Vec<Inline>)>
             let trimmed = text.trim_end().len();
             text.truncate(trimmed);
         }
-        colon.then(|| (before, core.to_string(), rest))
+        Some((before, core.to_string(), rest))
     })
 }
 
-/// Drop the colon written after a bold label (unless it was inside the bold), and the
-/// space or line break after it. Returns whether there was a colon at all.
-fn strip_colon(rest: &mut Vec<Inline>, mut colon: bool) -> bool {
-    while let Some(first) = rest.first_mut() {
-        match first {
-            Inline::SoftBreak | Inline::HardBreak => {
-                rest.remove(0);
-            }
+/// The colon written after a bold label (unless it was inside the bold), and the space or
+/// line break after it, at the start of `rest`: whether there was a colon at all, how many
+/// leading inlines to drop, and the new text of the next one when only its start goes.
+fn strip_colon(rest: &[Inline], mut colon: bool) -> (bool, usize, Option<String>) {
+    for (skip, inline) in rest.iter().enumerate() {
+        match inline {
+            Inline::SoftBreak | Inline::HardBreak => {}
             Inline::Text { text } => {
                 let t = text.trim_start();
                 let t = match t.strip_prefix(':').or_else(|| t.strip_prefix('：')) {
@@ -593,17 +608,14 @@ fn strip_colon(rest: &mut Vec<Inline>, mut colon: bool) -> bool {
                     }
                     _ => t,
                 };
-                if t.is_empty() {
-                    rest.remove(0);
-                } else {
-                    *text = t.to_string();
-                    break;
+                if !t.is_empty() {
+                    return (colon, skip, Some(t.to_string()));
                 }
             }
-            _ => break,
+            _ => return (colon, skip, None),
         }
     }
-    colon
+    (colon, rest.len(), None)
 }
 
 /// A label alone on its line owns the block that follows it (a list, usually).
@@ -695,17 +707,33 @@ fn role_records(columns: &[ColumnKind], rows: &[Row]) -> Vec<RoleRecord> {
         keys::text_identifiers(&t, &mut ids);
         Some(ids.into_iter().find(|i| i.kind == crate::model::IdentifierKind::Name).map_or(t, |i| i.value))
     };
-    rows.iter()
-        .enumerate()
-        .map(|(i, row)| RoleRecord {
-            role: name(row, role),
-            policy: name(row, policy),
-            purpose: text(row, purpose),
-            condition: text(row, condition),
+    let mut records: Vec<RoleRecord> = Vec::with_capacity(rows.len());
+    for (i, row) in rows.iter().enumerate() {
+        let inherited = row.inherited as usize;
+        // A merged cell's value comes from the record above (whose own value may itself be
+        // inherited), and only when short: a long text is not copied into every row.
+        let field = |c: Option<usize>,
+                     own: &dyn Fn(&Row, Option<usize>) -> Option<String>,
+                     pick: fn(&RoleRecord) -> &Option<String>| match c {
+            Some(c) if c < inherited => {
+                records.last().and_then(|r| pick(r).clone()).filter(|v| v.len() <= INHERITED_VALUE_MAX)
+            }
+            _ => own(row, c),
+        };
+        let record = RoleRecord {
+            role: field(role, &name, |r| &r.role),
+            policy: field(policy, &name, |r| &r.policy),
+            purpose: field(purpose, &text, |r| &r.purpose),
+            condition: field(condition, &text, |r| &r.condition),
             row: i as u32,
-        })
-        .collect()
+        };
+        records.push(record);
+    }
+    records
 }
+
+/// Longest value (in bytes) a record takes over from a merged cell above.
+const INHERITED_VALUE_MAX: usize = 128;
 
 /// `{#codeblock_x .language-json}`, `language-java`, `json`, `.lanuage-xml` (sic).
 fn parse_fence_info(info: Option<&str>) -> (Option<String>, Option<String>) {
@@ -869,41 +897,89 @@ fn quote_spaced_links(text: &str) -> String {
             out.push_str(line);
             continue;
         }
-        let mut rest = line;
-        while let Some(i) = rest.find("](") {
-            out.push_str(&rest[..i + 2]);
-            rest = &rest[i + 2..];
-            let Some(close) = dest_end(rest) else { continue };
-            let dest = &rest[..close];
-            let needs = dest.contains(' ')
-                && !dest.starts_with('<')
-                && !dest.contains(['<', '>', '"', '\''])
-                && !dest.trim().is_empty();
-            if needs {
+        let dests = Destinations::new(line);
+        let mut done = 0;
+        let mut from = 0;
+        while let Some(i) = line[from..].find("](") {
+            let start = from + i + 2;
+            from = start;
+            let Some(close) = dests.end(start) else { continue };
+            if dests.needs_quotes(start, close) {
+                out.push_str(&line[done..start]);
                 out.push('<');
-                out.push_str(dest);
+                out.push_str(&line[start..close]);
                 out.push('>');
-                rest = &rest[close..];
+                done = close;
+                from = close;
             }
         }
-        out.push_str(rest);
+        out.push_str(&line[done..]);
     }
     out
 }
 
-/// Where a link destination ends: the `)` that balances the opening one.
-fn dest_end(s: &str) -> Option<usize> {
-    let mut depth = 0usize;
-    for (i, c) in s.char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' if depth == 0 => return Some(i),
-            ')' => depth -= 1,
-            '\n' => return None,
-            _ => {}
+/// What [`quote_spaced_links`] asks of the destinations of one line, answered in O(1)
+/// each from tables built in one pass: however many `](` a line holds, the line is
+/// scanned a fixed number of times.
+struct Destinations<'a> {
+    line: &'a str,
+    /// For each byte offset, where a destination starting there ends: the first `)` that
+    /// is not balanced by a `(` after the offset.
+    close: Vec<Option<usize>>,
+    /// Running counts (before each byte offset) of spaces, of the characters that rule
+    /// quoting out (`<`, `>`, `"`, `'`), and of non-whitespace characters.
+    spaces: Vec<u32>,
+    forbidden: Vec<u32>,
+    visible: Vec<u32>,
+}
+
+impl<'a> Destinations<'a> {
+    fn new(line: &'a str) -> Destinations<'a> {
+        let line = line.strip_suffix('\n').unwrap_or(line);
+        let n = line.len();
+        let mut close = vec![None; n + 1];
+        let mut open: Vec<usize> = Vec::new();
+        for (i, c) in line.char_indices().rev() {
+            match c {
+                ')' => open.push(i),
+                '(' => {
+                    open.pop();
+                }
+                _ => {}
+            }
+            close[i] = open.last().copied();
         }
+        let (mut spaces, mut forbidden, mut visible) = (vec![0; n + 1], vec![0; n + 1], vec![0; n + 1]);
+        let mut counts = (0u32, 0u32, 0u32);
+        let mut last = 0;
+        for (i, c) in line.char_indices() {
+            for j in last..=i {
+                (spaces[j], forbidden[j], visible[j]) = counts;
+            }
+            last = i + 1;
+            counts.0 += u32::from(c == ' ');
+            counts.1 += u32::from(matches!(c, '<' | '>' | '"' | '\''));
+            counts.2 += u32::from(!c.is_whitespace());
+        }
+        for j in last..=n {
+            (spaces[j], forbidden[j], visible[j]) = counts;
+        }
+        Destinations { line, close, spaces, forbidden, visible }
     }
-    None
+
+    /// Where a destination starting at `start` ends: the `)` that balances the opening one.
+    fn end(&self, start: usize) -> Option<usize> {
+        self.close.get(start).copied().flatten()
+    }
+
+    /// A destination with a space, not already in `<…>`, and free of quotes and brackets.
+    fn needs_quotes(&self, start: usize, end: usize) -> bool {
+        let count = |v: &[u32]| v[end] - v[start];
+        count(&self.spaces) > 0
+            && !self.line[start..].starts_with('<')
+            && count(&self.forbidden) == 0
+            && count(&self.visible) > 0
+    }
 }
 
 /// The dialect nests lists by four spaces, but some pages write `1.   Step` (three
@@ -938,4 +1014,31 @@ fn normalize_markers(text: &str) -> String {
         out.push_str(rest);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spaced_destinations_are_quoted_once_each() {
+        let text = "[a](/x/A b.md) and [c](/y/(C d).md) and [e](<f g>) [h](i j \"t\") [k](l)\n";
+        assert_eq!(
+            quote_spaced_links(text),
+            "[a](</x/A b.md>) and [c](</y/(C d).md>) and [e](<f g>) [h](i j \"t\") [k](l)\n"
+        );
+        // An unbalanced destination is left alone; a later one on the line still counts.
+        assert_eq!(quote_spaced_links("](( x ](a b)\n"), "](( x ](<a b>)\n");
+        assert_eq!(quote_spaced_links("](  )\n"), "](  )\n");
+    }
+
+    #[test]
+    fn a_label_without_colon_is_no_label() {
+        let bold = |t: &str| Inline::Strong { content: vec![Inline::Text { text: t.into() }] };
+        let text = |t: &str| Inline::Text { text: t.into() };
+        assert!(split_label(&[bold("Note"), text(" no colon")]).is_none());
+        let (before, label, rest) =
+            split_label(&[text("x "), bold("Note"), Inline::SoftBreak, text(": "), text("y")]).unwrap();
+        assert_eq!((before, label.as_str(), rest), (vec![text("x")], "Note", vec![text("y")]));
+    }
 }

@@ -9,17 +9,37 @@ use crate::ids::StepId;
 use crate::model::{Guide, StepSync};
 use crate::project::Compiled;
 
-/// Pretty JSON with a trailing newline: stable, diff-friendly.
+/// How JSON is laid out. Compact is the default everywhere: the model JSON of a whole
+/// site is read by programs, and pretty-printing it tripled its size.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum JsonStyle {
+    #[default]
+    Compact,
+    /// Indented by two spaces: for people reading or diffing the JSON.
+    Pretty,
+}
+
+/// Compact JSON with a trailing newline: stable, one line per file.
 pub fn to_json<T: Serialize>(value: &T) -> String {
-    let mut s = serde_json::to_string_pretty(value).expect("model types serialize infallibly");
+    to_json_with(value, JsonStyle::Compact)
+}
+
+/// JSON in the given style, with a trailing newline.
+pub fn to_json_with<T: Serialize>(value: &T, style: JsonStyle) -> String {
+    let mut s = match style {
+        JsonStyle::Compact => serde_json::to_string(value),
+        JsonStyle::Pretty => serde_json::to_string_pretty(value),
+    }
+    .expect("model types serialize infallibly");
     s.push('\n');
     s
 }
 
+/// The JSON Schema of the model JSON. Pretty: it is documentation, read by people.
 pub fn guide_schema() -> String {
     let mut schema = schemars::schema_for!(Guide);
     schema.insert("$id".into(), "https://preflight.invalid/schema/guide.schema.json".into());
-    to_json(&schema)
+    to_json_with(&schema, JsonStyle::Pretty)
 }
 
 /// Where the JSON of a guide goes: `guides/<locale>/<rel>.json`.
@@ -48,8 +68,13 @@ struct IndexEntry<'a> {
 pub type StepStatuses = BTreeMap<(String, StepId), StepSync>;
 
 /// The JSON files of a build: one per guide (each step marked with its sync status),
-/// an index and the schema.
+/// an index and the schema; compact.
 pub fn outputs(compiled: &[Compiled], statuses: &StepStatuses) -> Vec<OutputFile> {
+    outputs_with(compiled, statuses, JsonStyle::Compact)
+}
+
+/// [`outputs`] in a given JSON style (the CLI's `--pretty`).
+pub fn outputs_with(compiled: &[Compiled], statuses: &StepStatuses, style: JsonStyle) -> Vec<OutputFile> {
     let mut files = Vec::new();
     let mut guides = Vec::new();
     for c in compiled {
@@ -60,7 +85,7 @@ pub fn outputs(compiled: &[Compiled], statuses: &StepStatuses) -> Vec<OutputFile
         marked.for_each_step_mut(&mut |step| {
             step.sync = statuses.get(&(file.clone(), step.id.clone())).cloned();
         });
-        files.push(OutputFile { path: path.clone(), bytes: to_json(&marked).into_bytes() });
+        files.push(OutputFile { path: path.clone(), bytes: to_json_with(&marked, style).into_bytes() });
         guides.push(IndexEntry {
             id: &guide.id,
             locale: &guide.locale,
@@ -71,7 +96,7 @@ pub fn outputs(compiled: &[Compiled], statuses: &StepStatuses) -> Vec<OutputFile
         });
     }
     let index = Index { schema_version: crate::model::SCHEMA_VERSION, guides };
-    files.push(OutputFile { path: "index.json".into(), bytes: to_json(&index).into_bytes() });
+    files.push(OutputFile { path: "index.json".into(), bytes: to_json_with(&index, style).into_bytes() });
     files.push(OutputFile { path: "schema/guide.schema.json".into(), bytes: guide_schema().into_bytes() });
     files
 }

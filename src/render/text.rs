@@ -101,7 +101,13 @@ fn block_line(out: &mut String, block: &Block, depth: usize) {
                 t.header.iter().zip(&t.columns).map(|(h, k)| format!("{:?}:{k:?}", h.text)).collect();
             let _ = writeln!(out, "{p}table ({} rows) {} [{}]", t.rows.len(), at(t.span), cols.join(", "));
             for (i, row) in t.rows.iter().enumerate() {
-                let cells: Vec<String> = row.cells.iter().map(|c| format!("{:?}", clip(&c.text))).collect();
+                // A merged cell continued from the row above shows as `^`.
+                let cells: Vec<String> = row
+                    .cells
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| if i < row.inherited as usize { "^".into() } else { format!("{:?}", clip(&c.text)) })
+                    .collect();
                 let inherited =
                     if row.inherited > 0 { format!(" (inherits {})", row.inherited) } else { String::new() };
                 let _ = writeln!(out, "{p}  row {i} {}{inherited} {}", at(row.span), cells.join(" | "));

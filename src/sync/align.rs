@@ -12,33 +12,60 @@ const MATCH_GAIN: f64 = 2.0;
 /// Cost of leaving one item without a counterpart.
 const GAP: f64 = -0.6;
 
-/// Largest table the aligner fills (cells); beyond it items pair in order. Real
-/// procedures have tens of steps; this bounds time and memory on hostile input.
+/// Half-width of the band of the table the aligner fills, around the line from the
+/// first pair to the last. Within it an alignment may run this many items ahead of the
+/// proportional diagonal; lists of up to this many items are aligned in full. The band
+/// keeps time and memory linear in the length of the lists.
+const BAND: usize = 64;
+
+/// Largest band the aligner fills (cells); beyond it items pair in order. This bounds
+/// time and memory on hostile input (tens of thousands of sections).
 const MAX_CELLS: usize = 4_000_000;
 
 /// Pairs of indices in order; `None` on one side is a gap (an item only the other has).
 pub fn align<A, B>(a: &[A], b: &[B], sim: impl Fn(&A, &B) -> f64) -> Vec<(Option<usize>, Option<usize>)> {
     let (n, m) = (a.len(), b.len());
-    if (n + 1).saturating_mul(m + 1) > MAX_CELLS {
+    if n == 0 || m == 0 {
+        return (0..n).map(|i| (Some(i), None)).chain((0..m).map(|j| (None, Some(j)))).collect();
+    }
+    // Row i holds columns lo[i]..=hi[i]: within BAND of the diagonal in either direction.
+    let (lo, hi): (Vec<usize>, Vec<usize>) = (0..=n)
+        .map(|i| {
+            let centre = i * m / n;
+            let lo = centre.saturating_sub(BAND).min(i.saturating_sub(BAND) * m / n);
+            let hi = (centre + BAND).max(((i + BAND) * m).div_ceil(n)).min(m);
+            (if i == 0 { 0 } else { lo }, if i == n { m } else { hi })
+        })
+        .unzip();
+    let mut offsets = Vec::with_capacity(n + 2);
+    offsets.push(0usize);
+    for i in 0..=n {
+        offsets.push(offsets[i] + hi[i] - lo[i] + 1);
+    }
+    let cells = offsets[n + 1];
+    if cells > MAX_CELLS {
         return (0..n.max(m)).map(|i| ((i < n).then_some(i), (i < m).then_some(i))).collect();
     }
-    let w = m + 1;
-    let mut score = vec![0.0f64; (n + 1) * w];
+    let at = |i: usize, j: usize| (lo[i] <= j && j <= hi[i]).then(|| offsets[i] + j - lo[i]);
+    let mut score = vec![f64::NEG_INFINITY; cells];
     // 0 = diagonal, 1 = up (a[i] unmatched), 2 = left (b[j] unmatched)
-    let mut step = vec![0u8; (n + 1) * w];
-    for i in 1..=n {
-        score[i * w] = GAP * i as f64;
-        step[i * w] = 1;
-    }
-    for j in 1..=m {
+    let mut step = vec![0u8; cells];
+    for j in 0..=hi[0] {
         score[j] = GAP * j as f64;
         step[j] = 2;
     }
     for i in 1..=n {
-        for j in 1..=m {
-            let diag = score[(i - 1) * w + j - 1] + MATCH_BASE + MATCH_GAIN * sim(&a[i - 1], &b[j - 1]);
-            let up = score[(i - 1) * w + j] + GAP;
-            let left = score[i * w + j - 1] + GAP;
+        for j in lo[i]..=hi[i] {
+            let here = offsets[i] + j - lo[i];
+            let get = |cell: Option<usize>| cell.map_or(f64::NEG_INFINITY, |c| score[c]);
+            if j == 0 {
+                score[here] = GAP * i as f64;
+                step[here] = 1;
+                continue;
+            }
+            let diag = get(at(i - 1, j - 1)) + MATCH_BASE + MATCH_GAIN * sim(&a[i - 1], &b[j - 1]);
+            let up = get(at(i - 1, j)) + GAP;
+            let left = get(at(i, j - 1)) + GAP;
             // The trace runs backwards from the end, so preferring a gap on ties
             // puts the gaps of an evidence-free alignment last.
             let (best, dir) = if up >= diag && up >= left {
@@ -48,14 +75,15 @@ pub fn align<A, B>(a: &[A], b: &[B], sim: impl Fn(&A, &B) -> f64) -> Vec<(Option
             } else {
                 (diag, 0)
             };
-            score[i * w + j] = best;
-            step[i * w + j] = dir;
+            score[here] = best;
+            step[here] = dir;
         }
     }
     let mut out = Vec::with_capacity(n.max(m));
     let (mut i, mut j) = (n, m);
     while i > 0 || j > 0 {
-        match step[i * w + j] {
+        let dir = at(i, j).map_or(if i > 0 { 1 } else { 2 }, |c| step[c]);
+        match dir {
             0 if i > 0 && j > 0 => {
                 out.push((Some(i - 1), Some(j - 1)));
                 i -= 1;
@@ -77,7 +105,7 @@ pub fn align<A, B>(a: &[A], b: &[B], sim: impl Fn(&A, &B) -> f64) -> Vec<(Option
 
 /// Jaccard similarity of two sorted, deduplicated key lists; both empty reads as
 /// "no evidence" (a neutral 0.3), not as a perfect match.
-pub fn jaccard(a: &[String], b: &[String]) -> f64 {
+pub fn jaccard<T: Ord>(a: &[T], b: &[T]) -> f64 {
     if a.is_empty() && b.is_empty() {
         return 0.3;
     }
@@ -125,12 +153,30 @@ mod tests {
 
     #[test]
     fn huge_inputs_pair_in_order_without_a_table() {
-        let a = vec![0u8; 5000];
-        let b = vec![0u8; 4000];
+        let a = vec![0u8; 50_000];
+        let b = vec![0u8; 40_000];
         let got = align(&a, &b, |_, _| 1.0);
-        assert_eq!(got.len(), 5000);
-        assert_eq!(got[3999], (Some(3999), Some(3999)));
-        assert_eq!(got[4000], (Some(4000), None));
+        assert_eq!(got.len(), 50_000);
+        assert_eq!(got[39_999], (Some(39_999), Some(39_999)));
+        assert_eq!(got[40_000], (Some(40_000), None));
+    }
+
+    #[test]
+    fn long_lists_align_in_a_band() {
+        // 3,000 items, one dropped near the start and one inserted near the end: found
+        // without filling the 9-million-cell table.
+        let a: Vec<u32> = (0..3000).collect();
+        let b: Vec<u32> = (0..3000).filter(|x| *x != 10).chain([5000]).collect();
+        let got = align(&a, &b, |x, y| if x == y { 1.0 } else { 0.0 });
+        assert_eq!(got.len(), 3001);
+        assert_eq!(got[10], (Some(10), None));
+        assert_eq!(got[11], (Some(11), Some(10)));
+        assert_eq!(got[3000], (None, Some(2999)));
+        // Very unequal lengths still end at both ends.
+        let short = [7u32];
+        let got = align(&a, &short, |x, y| if x == y { 1.0 } else { 0.0 });
+        assert_eq!(got.iter().filter(|p| p.1.is_some()).count(), 1);
+        assert!(got.contains(&(Some(7), Some(0))));
     }
 
     #[test]

@@ -68,7 +68,11 @@ impl Ctx<'_> {
 
     fn sections(&mut self) {
         let (a, b) = (&self.en.sections, &self.zh.sections);
-        let pairs = align(a, b, section_sim);
+        // Keys once per section, not once per cell of the alignment table.
+        let (ka, kb): (Vec<_>, Vec<_>) = (a.iter().map(section_keys).collect(), b.iter().map(section_keys).collect());
+        let pairs = align(&Vec::from_iter(a.iter().zip(&ka)), &Vec::from_iter(b.iter().zip(&kb)), |x, y| {
+            section_sim(x.0, x.1, y.0, y.1)
+        });
         let mut last = (self.en.span, self.zh.span);
         for (i, j) in pairs {
             match (i.map(|i| &a[i]), j.map(|j| &b[j])) {
@@ -131,7 +135,7 @@ impl Ctx<'_> {
             match (i.map(|i| a[i]), j.map(|j| b[j])) {
                 (Some(x), Some(y)) => {
                     last = (x.span, y.span);
-                    self.steps(&x.steps, &y.steps, 1, (x.span, y.span));
+                    self.steps(&Vec::from_iter(&x.steps), &Vec::from_iter(&y.steps), 1, (x.span, y.span));
                 }
                 (Some(x), None) => {
                     self.push(
@@ -142,7 +146,7 @@ impl Ctx<'_> {
                         (last.1, String::new()),
                         x.steps.first().map(|s| &s.id),
                     );
-                    self.unmatched_steps(&x.steps, true);
+                    self.unmatched_steps(&Vec::from_iter(&x.steps), true);
                 }
                 (None, Some(y)) => {
                     self.push(
@@ -153,22 +157,21 @@ impl Ctx<'_> {
                         (y.span, first_command(y)),
                         y.steps.first().map(|s| &s.id),
                     );
-                    self.unmatched_steps(&y.steps, false);
+                    self.unmatched_steps(&Vec::from_iter(&y.steps), false);
                 }
                 (None, None) => {}
             }
         }
     }
 
-    fn unmatched_steps(&mut self, steps: &[Step], en: bool) {
+    fn unmatched_steps(&mut self, steps: &[&Step], en: bool) {
         for step in steps {
             self.out.steps.push(if en { (Some(step.id.clone()), None) } else { (None, Some(step.id.clone())) });
-            let subs: Vec<Step> = step.substeps().into_iter().cloned().collect();
-            self.unmatched_steps(&subs, en);
+            self.unmatched_steps(&step.substeps(), en);
         }
     }
 
-    fn steps(&mut self, a: &[Step], b: &[Step], depth: usize, parents: (Span, Span)) {
+    fn steps(&mut self, a: &[&Step], b: &[&Step], depth: usize, parents: (Span, Span)) {
         let face_a: Vec<(Vec<String>, Shape)> = a.iter().map(|s| (step_signature(s), Shape::of(s))).collect();
         let face_b: Vec<(Vec<String>, Shape)> = b.iter().map(|s| (step_signature(s), Shape::of(s))).collect();
         let ratio = self.ratio;
@@ -183,10 +186,7 @@ impl Ctx<'_> {
                     last = (x.span, y.span);
                     self.out.steps.push((Some(x.id.clone()), Some(y.id.clone())));
                     self.step_pair(x, y);
-                    let (sa, sb) = (x.substeps(), y.substeps());
-                    let sa: Vec<Step> = sa.into_iter().cloned().collect();
-                    let sb: Vec<Step> = sb.into_iter().cloned().collect();
-                    self.steps(&sa, &sb, depth + 1, (x.span, y.span));
+                    self.steps(&x.substeps(), &y.substeps(), depth + 1, (x.span, y.span));
                 }
                 (Some(x), None) => {
                     self.push(
@@ -201,7 +201,7 @@ impl Ctx<'_> {
                         (last.1, String::new()),
                         Some(&x.id),
                     );
-                    self.unmatched_steps(std::slice::from_ref(x), true);
+                    self.unmatched_steps(&[x], true);
                 }
                 (None, Some(y)) => {
                     self.push(
@@ -216,7 +216,7 @@ impl Ctx<'_> {
                         (y.span, y.command_text.clone()),
                         Some(&y.id),
                     );
-                    self.unmatched_steps(std::slice::from_ref(y), false);
+                    self.unmatched_steps(&[y], false);
                 }
                 (None, None) => {}
             }
@@ -354,10 +354,18 @@ impl Ctx<'_> {
             a.iter().filter_map(|b| if let Block::Note(n) = b { Some(n) } else { None }).collect();
         let notes_b: Vec<&Note> =
             b.iter().filter_map(|b| if let Block::Note(n) = b { Some(n) } else { None }).collect();
-        let pairs = align(&notes_a, &notes_b, |x, y| {
-            let kind = if x.kind == y.kind { 0.5 } else { 0.0 };
-            kind + 0.5 * jaccard(&note_keys(x), &note_keys(y))
-        });
+        let (ka, kb) = (
+            Vec::from_iter(notes_a.iter().map(|n| note_keys(n))),
+            Vec::from_iter(notes_b.iter().map(|n| note_keys(n))),
+        );
+        let pairs = align(
+            &Vec::from_iter(notes_a.iter().zip(&ka)),
+            &Vec::from_iter(notes_b.iter().zip(&kb)),
+            |(x, kx), (y, ky)| {
+                let kind = if x.kind == y.kind { 0.5 } else { 0.0 };
+                kind + 0.5 * jaccard(kx, ky)
+            },
+        );
         for (i, j) in pairs {
             match (i.map(|i| notes_a[i]), j.map(|j| notes_b[j])) {
                 (Some(x), Some(y)) if x.kind != y.kind => self.push(
@@ -397,7 +405,11 @@ impl Ctx<'_> {
             a.iter().filter_map(|b| if let Block::Table(t) = b { Some(t) } else { None }).collect();
         let tables_b: Vec<&Table> =
             b.iter().filter_map(|b| if let Block::Table(t) = b { Some(t) } else { None }).collect();
-        let pairs = align(&tables_a, &tables_b, |x, y| jaccard(&table_keys(x), &table_keys(y)));
+        let (ka, kb) = (
+            Vec::from_iter(tables_a.iter().map(|t| table_keys(t))),
+            Vec::from_iter(tables_b.iter().map(|t| table_keys(t))),
+        );
+        let pairs = align(&ka, &kb, |x, y| jaccard(x, y));
         for (i, j) in pairs {
             match (i.map(|i| tables_a[i]), j.map(|j| tables_b[j])) {
                 (Some(x), Some(y)) => self.table_pair(x, y, step),
@@ -550,7 +562,7 @@ fn header_text(t: &Table) -> String {
     t.header.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join(" | ")
 }
 
-fn section_sim(x: &Section, y: &Section) -> f64 {
+fn section_sim(x: &Section, kx: &[String], y: &Section, ky: &[String]) -> f64 {
     let anchors = match (
         x.heading.as_ref().and_then(|h| h.anchor.as_ref()),
         y.heading.as_ref().and_then(|h| h.anchor.as_ref()),
@@ -559,7 +571,7 @@ fn section_sim(x: &Section, y: &Section) -> f64 {
         _ => 0.0,
     };
     let level = if x.level == y.level { 0.2 } else { 0.0 };
-    (anchors + level + jaccard(&section_keys(x), &section_keys(y))) / 2.2
+    (anchors + level + jaccard(kx, ky)) / 2.2
 }
 
 fn section_keys(s: &Section) -> Vec<String> {

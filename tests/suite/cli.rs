@@ -24,7 +24,7 @@ fn inspect_prints_the_outline_and_json() {
     let (code, out, _) = preflight(&["inspect", "--format", "json", "docs-src/zh-CN/emr/assign-roles.md"]);
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["schema_version"], preflight::model::SCHEMA_VERSION);
     assert_eq!(v["locale"], "zh-CN");
 }
 
