@@ -106,7 +106,9 @@ pub fn build_with_theme(src: &Path, out: &Path, theme: &render::site::Theme) -> 
     })?;
     let compiled = project::compile_all(&project);
     let (files, sync) = render_all_with(&project.config, &rules, &compiled, theme).map_err(BuildError::Site)?;
-    let report = emit::write_tree(out, &files).map_err(|err| BuildError::Write { path: out.to_path_buf(), err })?;
+    let sources: Vec<std::path::PathBuf> = project.config.locales.iter().map(|l| src.join(l)).collect();
+    let report =
+        emit::write_tree(out, &sources, &files).map_err(|err| BuildError::Write { path: out.to_path_buf(), err })?;
     let summary = summarize(&project, &compiled);
     Ok(BuildResult { project, compiled, report, summary, sync })
 }

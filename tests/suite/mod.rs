@@ -1,6 +1,7 @@
 mod build;
 mod cli;
 mod fixtures;
+mod hardening;
 mod manifest;
 mod pair;
 mod run;
