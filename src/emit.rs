@@ -127,7 +127,9 @@ pub fn write_tree(out_dir: &Path, sources: &[PathBuf], files: &[OutputFile]) -> 
 
     // The journal: every file that may exist once writing starts.
     let journal: BTreeSet<&str> = old.iter().map(String::as_str).chain(new.iter().copied()).collect();
-    write_atomic(&list_path, list_text(&journal).as_bytes())?;
+    if journal.len() != old.len() {
+        write_atomic(&list_path, list_text(&journal).as_bytes())?;
+    }
 
     let mut report = EmitReport::default();
     for f in files {
@@ -156,7 +158,10 @@ pub fn write_tree(out_dir: &Path, sources: &[PathBuf], files: &[OutputFile]) -> 
         }
         remove_empty_parents(out_dir, &path);
     }
-    write_atomic(&list_path, list_text(&new).as_bytes())?;
+    let list = list_text(&new);
+    if std::fs::read(&list_path).ok().as_deref() != Some(list.as_bytes()) {
+        write_atomic(&list_path, list.as_bytes())?;
+    }
     Ok(report)
 }
 
