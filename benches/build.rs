@@ -228,7 +228,7 @@ fn stages(root: &Path, out: &Path) {
     );
     lap("site and search index");
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    emit::write_tree(out, &files).expect("the output is written");
+    emit::write_tree(out, &project.source_dirs(), &files).expect("the output is written");
     lap("write");
     drop((files, manifests, comparisons, report));
     drop(pairs);

@@ -123,9 +123,10 @@ pub fn compile(project: &Project) -> Result<(Vec<Compiled>, Vec<Diagnostic>), Pr
     }
     let mut compiled = project::compile_all(project);
     if compiled.iter().all(|c| c.guide.is_none()) {
+        let why: Vec<String> = all_diagnostics(&compiled).map(|d| format!("\n  {d}")).collect();
         return Err(ProjectError::Empty {
             root: project.root.clone(),
-            message: format!("none of the {} pages could be read", compiled.len()),
+            message: format!("none of the {} pages could be read:{}", compiled.len(), why.concat()),
         });
     }
     let mut diagnostics = project.diagnostics.clone();
@@ -223,7 +224,8 @@ pub fn build_project(project: Project, out: &Path, theme: &render::site::Theme) 
             compiled[i].diagnostics.push(d);
         }
     }
-    let report = emit::write_tree(out, &files).map_err(|err| BuildError::Write { path: out.to_path_buf(), err })?;
+    let report = emit::write_tree(out, &project.source_dirs(), &files)
+        .map_err(|err| BuildError::Write { path: out.to_path_buf(), err })?;
     let mut summary = summarize(&project, &compiled);
     for d in &diagnostics {
         match d.severity {

@@ -9,6 +9,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::model::Span;
+use crate::term::visible;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -45,7 +46,9 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
             Severity::Error => "error",
         };
-        write!(f, "{}:{}:{}: {sev}[{}]: {}", self.file, self.span.line, self.span.column, self.code, self.message)
+        // Shown on terminals: control characters from a file name or a guide are escaped.
+        let (file, message) = (visible(&self.file), visible(&self.message));
+        write!(f, "{file}:{}:{}: {sev}[{}]: {message}", self.span.line, self.span.column, self.code)
     }
 }
 
@@ -61,7 +64,8 @@ pub struct FileError {
 
 impl fmt::Display for FileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.path.display(), self.line, self.column, self.message)
+        let path = self.path.display().to_string();
+        write!(f, "{}:{}:{}: {}", visible(&path), self.line, self.column, visible(&self.message))
     }
 }
 

@@ -21,6 +21,7 @@ pub mod rules;
 pub mod run;
 pub mod source;
 pub mod sync;
+pub mod term;
 
 pub use diag::{Diagnostic, Severity};
 pub use model::Guide;

@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 
 use preflight::manifest;
+use preflight::run::mask::Masker;
+use preflight::term::visible;
 
 use super::{CmdResult, Lang};
 
@@ -18,6 +20,8 @@ pub struct Args {
 
 pub fn run(args: Args) -> CmdResult {
     let manifest = manifest::load(&args.manifest)?;
-    print!("{}", manifest::task_list(&manifest, args.lang.tag()));
+    // Secrets masked and control characters shown, as `run` does.
+    let masker = Masker::from_env(std::env::vars_os());
+    print!("{}", visible(&masker.mask(&manifest::task_list(&manifest, args.lang.tag()))));
     Ok(0)
 }

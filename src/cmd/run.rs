@@ -7,6 +7,8 @@ use clap::ValueEnum;
 use preflight::manifest::{self, Check, CheckKind};
 use preflight::run::{self, Answer, CheckResult, Observer, Options, mask::Masker, report};
 
+use preflight::term::visible;
+
 use super::{CmdResult, Lang};
 
 #[derive(Debug, clap::Args)]
@@ -63,13 +65,17 @@ pub fn run(args: Args) -> CmdResult {
     };
     if args.dry_run {
         let checks = run::select(&manifest, &options)?;
+        // What would run is masked like what did run: argv and titles can hold secrets.
+        let masker = &options.masker;
         match args.format {
-            Format::Text => print!("{}", dry_run_text(&checks, lang)),
-            Format::Json => print!("{}", preflight::render::json::to_json(&checks)),
+            Format::Text => print!("{}", visible(&masker.mask(&dry_run_text(&checks, lang)))),
+            Format::Json => print!("{}", masker.mask(&preflight::render::json::to_json(&checks))),
         }
         return Ok(0);
     }
-    let mut progress = Progress { ask_terminal: std::io::stdin().is_terminal() };
+    // Every descendant of a check dies with it, also one that left its process group.
+    run::exec::become_subreaper();
+    let mut progress = Progress { ask_terminal: std::io::stdin().is_terminal(), masker: options.masker.clone() };
     let display = args.manifest.display().to_string();
     let results = run::run(&manifest, &display, &options, &mut progress)?;
     if let Some(path) = &args.junit {
@@ -77,7 +83,7 @@ pub fn run(args: Args) -> CmdResult {
             .map_err(|e| format!("{}: cannot write: {}", path.display(), run::io_message(&e)))?;
     }
     match args.format {
-        Format::Text => print!("{}", report::summary_table(&results)),
+        Format::Text => print!("{}", visible(&report::summary_table(&results))),
         Format::Json => print!("{}", preflight::render::json::to_json(&results)),
     }
     Ok(results.exit_code)
@@ -104,6 +110,7 @@ fn dry_run_text(checks: &[&Check], lang: &str) -> String {
 struct Progress {
     /// Only a terminal on stdin can answer; otherwise manual checks stay not_reviewed.
     ask_terminal: bool,
+    masker: Masker,
 }
 
 impl Observer for Progress {
@@ -114,9 +121,10 @@ impl Observer for Progress {
         } else {
             String::new()
         };
-        eprintln!("[{:>width$}/{total}] {:<12} {}  {}{time}", index + 1, r.state.as_str(), r.id, r.title);
+        let (id, title) = (visible(&r.id), visible(&r.title));
+        eprintln!("[{:>width$}/{total}] {:<12} {id}  {title}{time}", index + 1, r.state.as_str());
         if !matches!(r.state, run::State::Pass | run::State::NotReviewed) {
-            eprintln!("{:>w$}{}", "", r.message, w = 2 * width + 17);
+            eprintln!("{:>w$}{}", "", visible(&r.message), w = 2 * width + 17);
         }
     }
 
@@ -124,13 +132,14 @@ impl Observer for Progress {
         if !self.ask_terminal {
             return None;
         }
+        let title = visible(&self.masker.mask(check.title.get(lang))).into_owned();
         let zh = lang.starts_with("zh");
         let stdin = std::io::stdin();
         for _ in 0..3 {
             if zh {
-                eprint!("? {}\n  是否已完成？[y]是 / [n]否 / [s]跳过：", check.title.get(lang));
+                eprint!("? {title}\n  是否已完成？[y]是 / [n]否 / [s]跳过：");
             } else {
-                eprint!("? {}\n  Done? [y]es / [n]o / [s]kip: ", check.title.get(lang));
+                eprint!("? {title}\n  Done? [y]es / [n]o / [s]kip: ");
             }
             let _ = std::io::stderr().flush();
             let mut line = String::new();

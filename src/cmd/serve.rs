@@ -1,25 +1,52 @@
 //! `preflight serve`: build, serve `<out>/site/` on 127.0.0.1, rebuild when a source or
 //! template changes, and make open pages reload.
 //!
-//! A minimal static file server on `std::net::TcpListener`, one short-lived thread per
-//! connection, `Connection: close`. It serves files below the site folder only (no `..`,
-//! no symlinks out of it), GET and HEAD only. HTML responses get one extra element, a
-//! `<script src="/__preflight/reload.js">`, so the reload script exists only under serve;
-//! the script polls `/__preflight/version`, which changes after every successful rebuild.
-//! Changes are found by polling modification times (no watcher dependency). Ctrl-C sets a
-//! flag; the accept loop sees it within 50 ms and the command exits 0.
+//! HTTP/1.1 by hyper on a single-threaded tokio runtime; changes are seen by `notify`
+//! through its debouncer (`notify-debouncer-full`, which keeps the kind of each event). Hostile or broken clients are bounded: at most
+//! [`MAX_CONNECTIONS`] at once (more wait in the kernel's backlog), request headers within
+//! [`HEADER_TIMEOUT`] and [`MAX_HEADER_BYTES`], every connection closed after
+//! [`CONNECTION_DEADLINE`] whatever it is doing (a client that does not read its response
+//! cannot hold it longer), files streamed in [`CHUNK`]s so a response costs at most one chunk
+//! of memory. A request hyper cannot parse gets `400` from hyper itself.
+//!
+//! It serves files below the site folder only (no `..`, no link out of it), GET and HEAD
+//! only; a folder without its trailing slash is redirected to it, so relative links work.
+//! HTML responses get one extra element, a `<script src="/__preflight/reload.js">`, so the
+//! reload script exists only under serve; the script polls `/__preflight/version`, which
+//! changes after every successful rebuild. Changes below the output folder are ignored even
+//! when it lies inside the watched source folder, so a build never triggers the next.
+//! Ctrl-C or SIGTERM: the command exits 0.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::convert::Infallible;
+use std::io::{Read, Write};
 use std::path::{Component, Path, PathBuf};
+use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::{Duration, Instant, SystemTime};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::{Context, Poll};
+use std::time::Duration;
 
+use bytes::Bytes;
+use http_body_util::{Either, Full};
+use hyper::body::{Body, Frame, SizeHint};
+use hyper::{Method, Request, Response, StatusCode};
 use preflight::build;
 use preflight::render::site::{SITE_DIR, Theme};
 
 use super::CmdResult;
+
+/// Connections served at once; more wait until one closes.
+const MAX_CONNECTIONS: usize = 64;
+/// Time a client has to send its request line and headers.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
+/// Bytes of request line and headers hyper buffers (its minimum); more is a `431`.
+const MAX_HEADER_BYTES: usize = 8 * 1024;
+/// Every connection is closed this long after it was accepted (a browser opens another).
+const CONNECTION_DEADLINE: Duration = Duration::from_secs(30);
+/// Bytes of a file read per body frame.
+const CHUNK: usize = 64 * 1024;
+/// Changes within this time are one rebuild.
+const DEBOUNCE: Duration = Duration::from_millis(200);
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -33,64 +60,62 @@ pub struct Args {
     port: u16,
 }
 
-static STOP: AtomicBool = AtomicBool::new(false);
-
-extern "C" fn on_signal(_: libc::c_int) {
-    STOP.store(true, Ordering::SeqCst);
-}
-
-/// The folders once resolved.
-struct Resolved {
-    root: PathBuf,
-    out: PathBuf,
-    templates: PathBuf,
-    port: u16,
-}
-
 pub fn run(args: Args) -> CmdResult {
-    // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
-    unsafe {
-        libc::signal(libc::SIGINT, on_signal as *const () as libc::sighandler_t);
-        libc::signal(libc::SIGTERM, on_signal as *const () as libc::sighandler_t);
-    }
-    let version = Arc::new(AtomicU64::new(1));
+    // The project root and output folder, found once (as `build` finds them).
     let root = args.folders.root();
     let out = match &args.folders.out {
         Some(out) => out.clone(),
         None => preflight::project::discover(&root)?.default_out(),
     };
-    let args = Resolved { root, out, templates: args.templates.clone(), port: args.port };
+    let args = Args { folders: super::Folders { src: Some(root), out: Some(out) }, ..args };
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let version = Arc::new(AtomicU64::new(1));
     rebuild(&args);
-    let listener = TcpListener::bind(("127.0.0.1", args.port))?;
-    listener.set_nonblocking(true)?;
-    let addr = listener.local_addr()?;
-    say(&format!("serving http://{addr}/ (Ctrl-C to stop)"));
-    let site = args.out.join(SITE_DIR);
-    let mut seen = snapshot(&[&args.root, &args.templates]);
-    let mut last_poll = Instant::now();
-    while !STOP.load(Ordering::SeqCst) {
-        match listener.accept() {
-            Ok((stream, _)) => {
-                let site = site.clone();
-                let version = Arc::clone(&version);
-                std::thread::spawn(move || {
-                    let _ = handle(stream, &site, &version);
-                });
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => std::thread::sleep(Duration::from_millis(50)),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e.into()),
-        }
-        if last_poll.elapsed() >= Duration::from_millis(300) {
-            last_poll = Instant::now();
-            let now = snapshot(&[&args.root, &args.templates]);
-            if now != seen {
-                seen = now;
-                if rebuild(&args) {
-                    version.fetch_add(1, Ordering::SeqCst);
-                }
-            }
-        }
+    let site = out_dir(&args).join(SITE_DIR);
+    let _watcher = watch(&args, Arc::clone(&version))?;
+    runtime.block_on(serve(args.port, site, version))
+}
+
+async fn serve(port: u16, site: PathBuf, version: Arc<AtomicU64>) -> CmdResult {
+    use tokio::signal::unix::{SignalKind, signal};
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+    say(&format!("serving http://{}/ (Ctrl-C to stop)", listener.local_addr()?));
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let site = Arc::new(site);
+    loop {
+        let permit = tokio::select! {
+            p = Arc::clone(&slots).acquire_owned() => p?,
+            _ = interrupt.recv() => break,
+            _ = terminate.recv() => break,
+        };
+        let (stream, _) = tokio::select! {
+            a = listener.accept() => match a {
+                Ok(a) => a,
+                // Out of descriptors and the like: the next accept may work.
+                Err(_) => continue,
+            },
+            _ = interrupt.recv() => break,
+            _ = terminate.recv() => break,
+        };
+        let (site, version) = (Arc::clone(&site), Arc::clone(&version));
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |req| {
+                let response = respond(&req, &site, &version);
+                async move { Ok::<_, Infallible>(response) }
+            });
+            let mut http = hyper::server::conn::http1::Builder::new();
+            http.timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .max_buf_size(MAX_HEADER_BYTES)
+                // One request per connection: a local server needs no more, and a client
+                // cannot queue requests on one.
+                .keep_alive(false);
+            let connection = http.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+            let _ = tokio::time::timeout(CONNECTION_DEADLINE, connection).await;
+            drop(permit);
+        });
     }
     say("stopped");
     Ok(0)
@@ -102,8 +127,18 @@ fn say(line: &str) {
     let _ = writeln!(out, "{line}").and_then(|()| out.flush());
 }
 
+/// The project root, resolved by `run`.
+fn src_dir(args: &Args) -> &Path {
+    args.folders.src.as_deref().unwrap_or(Path::new("."))
+}
+
+/// The output folder, resolved by `run`.
+fn out_dir(args: &Args) -> &Path {
+    args.folders.out.as_deref().unwrap_or(Path::new("generated"))
+}
+
 /// Build once; print the outcome. A broken theme or project leaves the last good site.
-fn rebuild(args: &Resolved) -> bool {
+fn rebuild(args: &Args) -> bool {
     let loaded;
     let theme = if args.templates.is_dir() {
         match Theme::load(&args.templates) {
@@ -119,81 +154,167 @@ fn rebuild(args: &Resolved) -> bool {
     } else {
         Theme::embedded()
     };
-    match build::build_with_theme(&args.root, &args.out, theme) {
+    match build::build_with_theme(src_dir(args), out_dir(args), theme) {
         Ok(r) => {
-            for d in build::all_diagnostics(&r.compiled) {
+            for d in r.diagnostics.iter().chain(build::all_diagnostics(&r.compiled)) {
                 eprintln!("{d}");
             }
             say(&format!("built: {} files written, {} unchanged", r.report.written, r.report.unchanged));
             true
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", preflight::term::visible(&e.to_string()));
             false
         }
     }
 }
 
-/// Every file below the folders with its length and modification time, sorted.
-fn snapshot(dirs: &[&Path]) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
-    let mut out = Vec::new();
-    for dir in dirs {
-        for entry in walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
-            if let Ok(meta) = entry.metadata()
-                && meta.is_file()
-            {
-                out.push((entry.path().to_path_buf(), meta.len(), meta.modified().ok()));
+/// The watcher; changes stop being seen when it is dropped.
+type Watcher = notify_debouncer_full::Debouncer<
+    notify_debouncer_full::notify::RecommendedWatcher,
+    notify_debouncer_full::RecommendedCache,
+>;
+
+/// Watch the sources and the theme; rebuild on a thread of its own after each burst of
+/// changes. Only changes count: a file opened or read (the build reads every source) is
+/// not one, nor is anything below the output folder (the build writes there).
+fn watch(args: &Args, version: Arc<AtomicU64>) -> Result<Watcher, Box<dyn std::error::Error>> {
+    use notify_debouncer_full::notify::{EventKind, RecursiveMode};
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut debouncer = notify_debouncer_full::new_debouncer(DEBOUNCE, None, tx)?;
+    let out = real(out_dir(args));
+    for dir in [src_dir(args), args.templates.as_path()] {
+        if dir.is_dir() {
+            debouncer.watch(real(dir), RecursiveMode::Recursive)?;
+        }
+    }
+    let args = Args {
+        folders: super::Folders { src: args.folders.src.clone(), out: args.folders.out.clone() },
+        templates: args.templates.clone(),
+        port: args.port,
+    };
+    std::thread::spawn(move || {
+        for events in rx {
+            let Ok(events) = events else { continue };
+            let changed = events
+                .iter()
+                .any(|e| !matches!(e.kind, EventKind::Access(_)) && e.paths.iter().any(|p| !p.starts_with(&out)));
+            if changed && rebuild(&args) {
+                version.fetch_add(1, Ordering::SeqCst);
             }
         }
-    }
-    out
+    });
+    Ok(debouncer)
 }
 
-fn handle(mut stream: TcpStream, site: &Path, version: &AtomicU64) -> std::io::Result<()> {
-    stream.set_nonblocking(false)?;
-    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut request_line = String::new();
-    reader.by_ref().take(8192).read_line(&mut request_line)?;
-    // Drain the headers; the server needs none of them.
-    loop {
-        let mut line = String::new();
-        if reader.by_ref().take(8192).read_line(&mut line)? == 0 || line == "\r\n" || line == "\n" {
-            break;
-        }
+/// A path with links resolved, absolute when it cannot be (the watcher reports real paths).
+fn real(path: &Path) -> PathBuf {
+    path.canonicalize().or_else(|_| std::path::absolute(path)).unwrap_or_else(|_| path.to_path_buf())
+}
+
+type Reply = Response<Either<Full<Bytes>, FileBody>>;
+
+fn respond<B>(req: &Request<B>, site: &Path, version: &AtomicU64) -> Reply {
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        return small(StatusCode::METHOD_NOT_ALLOWED, "text/plain", b"method not allowed\n".to_vec());
     }
-    let mut parts = request_line.split_whitespace();
-    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
-    if method != "GET" && method != "HEAD" {
-        return respond(&mut stream, "405 Method Not Allowed", "text/plain", b"method not allowed\n", false);
-    }
-    let head = method == "HEAD";
-    let path = target.split(['?', '#']).next().unwrap_or("/");
+    let path = req.uri().path();
     match path {
         "/__preflight/version" => {
-            let v = version.load(Ordering::SeqCst).to_string();
-            return respond(&mut stream, "200 OK", "text/plain", v.as_bytes(), head);
+            return small(StatusCode::OK, "text/plain", version.load(Ordering::SeqCst).to_string().into_bytes());
         }
         "/__preflight/reload.js" => {
-            return respond(&mut stream, "200 OK", "text/javascript", Theme::reload_script(), head);
+            return small(StatusCode::OK, "text/javascript", Theme::reload_script().to_vec());
         }
         _ => {}
     }
-    let Some(file) = resolve(site, path) else {
-        return respond(&mut stream, "404 Not Found", "text/plain", b"not found\n", head);
-    };
-    let Ok(mut bytes) = std::fs::read(&file) else {
-        return respond(&mut stream, "404 Not Found", "text/plain", b"not found\n", head);
+    let not_found = || small(StatusCode::NOT_FOUND, "text/plain", b"not found\n".to_vec());
+    let Some(found) = resolve(site, path) else { return not_found() };
+    let file = match found {
+        Found::File(f) => f,
+        Found::Folder => {
+            // `/en-US` → `/en-US/`, so the page's relative links resolve inside the folder.
+            let query = req.uri().query().map(|q| format!("?{q}")).unwrap_or_default();
+            let mut r = small(StatusCode::MOVED_PERMANENTLY, "text/plain", b"moved\n".to_vec());
+            if let Ok(location) = format!("{path}/{query}").parse() {
+                r.headers_mut().insert(hyper::header::LOCATION, location);
+            }
+            return r;
+        }
     };
     let kind = content_type(&file);
     if kind.starts_with("text/html") {
-        bytes = inject_reload(bytes);
+        return match std::fs::read(&file) {
+            Ok(bytes) => small(StatusCode::OK, kind, inject_reload(bytes)),
+            Err(_) => not_found(),
+        };
     }
-    respond(&mut stream, "200 OK", kind, &bytes, head)
+    match std::fs::File::open(&file).and_then(|f| Ok((f.metadata()?.len(), f))) {
+        Ok((len, file)) => with_headers(StatusCode::OK, kind, Either::Right(FileBody { file, left: len })),
+        Err(_) => not_found(),
+    }
 }
 
-/// The file a URL path names below the site folder; `None` for anything outside it.
-fn resolve(site: &Path, path: &str) -> Option<PathBuf> {
+fn small(status: StatusCode, kind: &'static str, body: Vec<u8>) -> Reply {
+    with_headers(status, kind, Either::Left(Full::new(Bytes::from(body))))
+}
+
+fn with_headers(status: StatusCode, kind: &'static str, body: Either<Full<Bytes>, FileBody>) -> Reply {
+    let mut r = Response::new(body);
+    *r.status_mut() = status;
+    let h = r.headers_mut();
+    h.insert(hyper::header::CONTENT_TYPE, hyper::header::HeaderValue::from_static(kind));
+    h.insert(hyper::header::CACHE_CONTROL, hyper::header::HeaderValue::from_static("no-store"));
+    h.insert(hyper::header::X_CONTENT_TYPE_OPTIONS, hyper::header::HeaderValue::from_static("nosniff"));
+    r
+}
+
+/// A file sent in chunks as the client reads them: a slow reader holds one chunk at most.
+struct FileBody {
+    file: std::fs::File,
+    left: u64,
+}
+
+impl Body for FileBody {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, std::io::Error>>> {
+        if self.left == 0 {
+            return Poll::Ready(None);
+        }
+        let want = usize::try_from(self.left).map_or(CHUNK, |l| l.min(CHUNK));
+        let mut buf = vec![0; want];
+        // A local file: the read is short and done in place.
+        match self.file.read(&mut buf) {
+            Ok(0) => Poll::Ready(Some(Err(std::io::ErrorKind::UnexpectedEof.into()))),
+            Ok(n) => {
+                buf.truncate(n);
+                self.left -= n as u64;
+                Poll::Ready(Some(Ok(Frame::data(Bytes::from(buf)))))
+            }
+            Err(e) => Poll::Ready(Some(Err(e))),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.left == 0
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::with_exact(self.left)
+    }
+}
+
+enum Found {
+    File(PathBuf),
+    /// A folder named without its trailing slash.
+    Folder,
+}
+
+/// What a URL path names below the site folder; `None` for anything outside it (after
+/// links are resolved) or missing.
+fn resolve(site: &Path, path: &str) -> Option<Found> {
     let decoded = percent_decode(path)?;
     let mut file = site.to_path_buf();
     for component in Path::new(decoded.trim_start_matches('/')).components() {
@@ -203,11 +324,19 @@ fn resolve(site: &Path, path: &str) -> Option<PathBuf> {
             _ => return None,
         }
     }
-    if file.is_dir() {
-        file.push("index.html");
-    }
+    let real_site = site.canonicalize().ok()?;
     let real = file.canonicalize().ok()?;
-    real.starts_with(site.canonicalize().ok()?).then_some(real)
+    if !real.starts_with(&real_site) {
+        return None;
+    }
+    if real.is_dir() {
+        if !decoded.ends_with('/') {
+            return Some(Found::Folder);
+        }
+        let index = real.join("index.html").canonicalize().ok()?;
+        return (index.starts_with(&real_site) && index.is_file()).then_some(Found::File(index));
+    }
+    real.is_file().then_some(Found::File(real))
 }
 
 fn percent_decode(s: &str) -> Option<String> {
@@ -246,17 +375,4 @@ fn inject_reload(html: Vec<u8>) -> Vec<u8> {
         Some(i) => [&html[..i], tag.as_slice(), &html[i..]].concat(),
         None => html,
     }
-}
-
-fn respond(stream: &mut TcpStream, status: &str, kind: &str, body: &[u8], head: bool) -> std::io::Result<()> {
-    let header = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-store\r\n\
-         X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    stream.write_all(header.as_bytes())?;
-    if !head {
-        stream.write_all(body)?;
-    }
-    stream.flush()
 }

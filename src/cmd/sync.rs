@@ -113,7 +113,7 @@ fn finish(pairs: &[GuidePair], compiled: &[Compiled], format: Format, base: &str
     let (report, _) = sync::sync_pairs(pairs);
     match format {
         Format::Text => {
-            print!("{}", render::sync::text(&report, base));
+            print!("{}", preflight::term::visible(&render::sync::text(&report, base)));
             println!("{}", render::sync::summary(&report));
         }
         Format::Json => print!("{}", render::json::to_json(&report)),

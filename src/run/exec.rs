@@ -116,6 +116,84 @@ fn exited(pid: libc::pid_t) -> bool {
     }
 }
 
+/// Is this process a subreaper whose every descendant [`execute`] may kill?
+static SUBREAPER: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Make this process the reaper of every descendant of the commands it runs, so none
+/// survives them (Linux; elsewhere it returns `false` and only process groups are killed).
+///
+/// Only for a process that runs commands one at a time and has no other children: after
+/// each command, [`execute`] kills and reaps every process below this one.
+pub fn become_subreaper() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: plain prctl with integer arguments.
+        let ok = unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1 as libc::c_ulong, 0, 0, 0) } == 0;
+        SUBREAPER.store(ok, std::sync::atomic::Ordering::SeqCst);
+        ok
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        false
+    }
+}
+
+/// Every process below `root`, from `/proc` (state and parent of each).
+#[cfg(target_os = "linux")]
+fn descendants(root: libc::pid_t) -> Vec<(libc::pid_t, libc::pid_t, bool)> {
+    let mut procs = Vec::new();
+    let Ok(dir) = std::fs::read_dir("/proc") else { return procs };
+    for entry in dir.flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<libc::pid_t>().ok()) else { continue };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
+        // `pid (comm) state ppid …`; comm may hold spaces and parentheses, so split at the last `)`.
+        let mut rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("").split_whitespace();
+        let zombie = rest.next().is_some_and(|st| st == "Z" || st == "X");
+        let Some(ppid) = rest.next().and_then(|p| p.parse::<libc::pid_t>().ok()) else { continue };
+        procs.push((pid, ppid, zombie));
+    }
+    let mut below = Vec::new();
+    let mut frontier = vec![root];
+    while let Some(parent) = frontier.pop() {
+        for &(pid, ppid, zombie) in &procs {
+            if ppid == parent && pid != root && !below.iter().any(|&(p, _, _)| p == pid) {
+                below.push((pid, ppid, zombie));
+                frontier.push(pid);
+            }
+        }
+    }
+    below
+}
+
+/// Kill and reap every descendant of this process (see [`become_subreaper`]). Bounded: a
+/// descendant that keeps forking faster than it is killed is given up on after the limit.
+fn sweep_descendants() {
+    #[cfg(target_os = "linux")]
+    if SUBREAPER.load(std::sync::atomic::Ordering::SeqCst) {
+        // SAFETY: getpid cannot fail.
+        let me = unsafe { libc::getpid() };
+        for _ in 0..400 {
+            let below = descendants(me);
+            if below.is_empty() {
+                return;
+            }
+            for &(pid, ppid, zombie) in &below {
+                // SAFETY: plain syscalls on pids that are below us in the tree.
+                unsafe {
+                    if !zombie {
+                        libc::kill(pid, libc::SIGKILL);
+                    }
+                    if ppid == me {
+                        let mut status = 0;
+                        libc::waitpid(pid, &mut status, libc::WNOHANG);
+                    }
+                }
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+}
+
 fn kill_group(pgid: libc::pid_t) {
     // SAFETY: plain syscall; the group id is our child's pid, still reserved (see `exited`).
     unsafe {
@@ -183,6 +261,7 @@ pub fn execute(argv: &[String], env: &[(OsString, OsString)], timeout: Duration,
     }
     kill_group(pid);
     let status = child.wait();
+    sweep_descendants();
     let grace = Instant::now() + DRAIN_GRACE;
     for _ in 0..readers {
         let left = grace.saturating_duration_since(Instant::now());

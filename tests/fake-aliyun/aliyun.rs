@@ -5,7 +5,9 @@
 //! `aliyun test …` are the misbehaving commands the runner must survive: `argv` (prints its
 //! arguments as JSON), `env` (prints its environment as JSON), `hang PIDFILE` (starts a
 //! grandchild, writes both pids, sleeps forever), `flood` (megabytes on both pipes),
-//! `crash` (aborts).
+//! `crash` (aborts), `daemon PIDFILE` (a grandchild that calls `setsid` and starts one more
+//! process, then exits while they live on), `print TEXT` (prints TEXT), `env-xml` (its
+//! `ALIBABA_CLOUD_*` variables as XML).
 //!
 //! A test helper, not part of preflight: it never touches the network or any file but the
 //! state file and the pid file it is given.
@@ -152,6 +154,54 @@ fn test_command(args: &[String]) -> ExitCode {
             loop {
                 std::thread::sleep(std::time::Duration::from_secs(60));
             }
+        }
+        Some("daemon") => {
+            let Some(pidfile) = args.get(1) else { return ExitCode::from(2) };
+            let Ok(me) = std::env::current_exe() else { return ExitCode::from(2) };
+            if std::process::Command::new(me).args(["test", "daemon-child", pidfile]).spawn().is_err() {
+                return ExitCode::from(2);
+            }
+            // Exit once the daemon is settled, leaving it behind.
+            for _ in 0..1000 {
+                if std::path::Path::new(pidfile).exists() {
+                    println!("daemonized");
+                    return ExitCode::SUCCESS;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            ExitCode::from(3)
+        }
+        Some("daemon-child") => {
+            let Some(pidfile) = args.get(1) else { return ExitCode::from(2) };
+            // SAFETY: plain syscall; leaves the process group and the session of the run.
+            unsafe { libc::setsid() };
+            let Ok(me) = std::env::current_exe() else { return ExitCode::from(2) };
+            let Ok(child) = std::process::Command::new(me).args(["test", "sleep"]).spawn() else {
+                return ExitCode::from(2);
+            };
+            let pids = format!("{} {}\n", std::process::id(), child.id());
+            let tmp = format!("{pidfile}.tmp");
+            if std::fs::write(&tmp, pids).and_then(|()| std::fs::rename(&tmp, pidfile)).is_err() {
+                return ExitCode::from(2);
+            }
+            loop {
+                std::thread::sleep(std::time::Duration::from_secs(60));
+            }
+        }
+        Some("print") => {
+            println!("{}", args.get(1).map(String::as_str).unwrap_or(""));
+            ExitCode::SUCCESS
+        }
+        Some("env-xml") => {
+            let esc =
+                |v: &str| v.replace('&', "&amp;").replace('<', "&lt;").replace('"', "&quot;").replace('\'', "&apos;");
+            let mut out = String::from("<env>\n");
+            for (k, v) in std::env::vars().filter(|(k, _)| k.starts_with("ALIBABA_CLOUD_")) {
+                out.push_str(&format!("  <var name=\"{k}\" value=\"{}\"/>\n", esc(&v)));
+            }
+            out.push_str("</env>");
+            println!("{out}");
+            ExitCode::SUCCESS
         }
         Some("sleep") => loop {
             std::thread::sleep(std::time::Duration::from_secs(60));

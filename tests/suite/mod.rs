@@ -1,6 +1,7 @@
 mod build;
 mod cli;
 mod fixtures;
+mod hardening;
 mod linear;
 mod manifest;
 mod pair;

@@ -522,3 +522,161 @@ fn the_task_list_command_prints_markdown() {
     assert!(out.starts_with("## 为EMR授予默认角色\n\n- [ ] RAM角色AliyunEMRDefaultRole已存在 (`aliyun ram GetRole --RoleName AliyunEMRDefaultRole`)\n"), "{out}");
     assert!(out.contains("\n- [ ] 使用阿里云账号登录EMR控制台。\n"), "{out}");
 }
+
+// ---- hardening (issue 11) -------------------------------------------------------------------
+
+/// A hand-written manifest in the sandbox: `checks` are `[[check]]` tables without the header.
+fn write_manifest(sb: &Sandbox, name: &str, checks: &[&str]) -> String {
+    let mut text = String::from(
+        "manifest_version = 1\nguide = \"hostile\"\ntitle = { en-US = \"Hostile\", zh-CN = \"恶意\" }\nsource = {}\n",
+    );
+    for c in checks {
+        text.push_str("\n[[check]]\nspan = {}\n");
+        text.push_str(c);
+        text.push('\n');
+    }
+    std::fs::write(sb.path(name), text).unwrap();
+    sb.path(name).to_string_lossy().into_owned()
+}
+
+#[test]
+fn a_daemonizing_grandchild_does_not_survive_the_run() {
+    let sb = Sandbox::new(FULL_STATE);
+    let manifest = write_manifest(
+        &sb,
+        "daemon.toml",
+        &["id = \"daemon\"\nkind = \"automated\"\ntitle = { en-US = \"Daemonizes\", zh-CN = \"守护进程\" }\n\
+           argv = [\"aliyun\", \"test\", \"daemon\", \"daemon.txt\"]"],
+    );
+    let (code, r) = sb.results(&manifest, &[]);
+    assert_eq!((code, check(&r, "daemon")["state"].as_str()), (0, Some("pass")), "{r:#}");
+    let pids = std::fs::read_to_string(sb.path("daemon.txt")).unwrap();
+    let pids: Vec<&str> = pids.split_whitespace().collect();
+    assert_eq!(pids.len(), 2, "the setsid grandchild and its child");
+    // Killed and reaped before `run` returned; the loop is a limit, not a timing claim.
+    for _ in 0..500 {
+        if pids.iter().all(|p| dead(p)) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    for p in &pids {
+        assert!(dead(p), "process {p} (left its process group with setsid) survived the run");
+    }
+}
+
+const PLANTED_SECRET: &str = "pa\"ss\\word9<&>'";
+
+#[test]
+fn dry_run_and_tasks_mask_secrets_in_argv_and_titles() {
+    let sb = Sandbox::new(FULL_STATE);
+    let manifest = write_manifest(
+        &sb,
+        "secrets.toml",
+        &[
+            "id = \"a\"\nkind = \"automated\"\n\
+             title = { en-US = \"Key LTAI5tPlantedKeyId01 with s3cretPlanted\", zh-CN = \"密钥 LTAI5tPlantedKeyId01 s3cretPlanted\" }\n\
+             argv = [\"aliyun\", \"test\", \"argv\", \"--AccessKeyId\", \"LTAI5tPlantedKeyId01\", \"--Secret\", \"s3cretPlanted\", \"password=hunter22\"]",
+            "id = \"m\"\nkind = \"manual\"\ntitle = { en-US = \"Paste s3cretPlanted\", zh-CN = \"粘贴 s3cretPlanted\" }",
+        ],
+    );
+    let env = [("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "s3cretPlanted")];
+    for args in [
+        vec!["run", manifest.as_str(), "--dry-run"],
+        vec!["run", manifest.as_str(), "--dry-run", "--format", "json"],
+        vec!["run", manifest.as_str(), "--dry-run", "--lang", "zh-CN"],
+        vec!["tasks", manifest.as_str()],
+        vec!["tasks", manifest.as_str(), "--lang", "zh-CN"],
+    ] {
+        let (code, out, err) = sb.run(&args, &env);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        for planted in ["LTAI5tPlantedKeyId01", "s3cretPlanted", "hunter22"] {
+            assert!(!out.contains(planted) && !err.contains(planted), "{args:?} leaked {planted}:\n{out}");
+        }
+        assert!(out.contains("LTAI****") && out.contains("****"), "{args:?}:\n{out}");
+    }
+    let (_, json, _) = sb.run(&["run", &manifest, "--dry-run", "--format", "json"], &env);
+    let v: Value = serde_json::from_str(&json).expect("masked JSON is still JSON");
+    assert_eq!(v[0]["argv"][4], "LTAI****");
+}
+
+#[test]
+fn secrets_are_masked_in_their_json_and_xml_escaped_forms() {
+    let sb = Sandbox::new(FULL_STATE);
+    let manifest = write_manifest(
+        &sb,
+        "escaped.toml",
+        &[
+            "id = \"json\"\nkind = \"automated\"\ntitle = { en-US = \"JSON\", zh-CN = \"JSON\" }\nargv = [\"aliyun\", \"test\", \"env\"]",
+            "id = \"xml\"\nkind = \"automated\"\ntitle = { en-US = \"XML\", zh-CN = \"XML\" }\nargv = [\"aliyun\", \"test\", \"env-xml\"]",
+        ],
+    );
+    let env = [("ALIBABA_CLOUD_ACCESS_KEY_SECRET", PLANTED_SECRET)];
+    let (_, out, err) = sb.run(&["run", &manifest, "--format", "json", "--junit", "j.xml"], &env);
+    let r: Value = serde_json::from_str(&out).unwrap();
+    let json_out = check(&r, "json")["stdout"].as_str().unwrap();
+    let xml_out = check(&r, "xml")["stdout"].as_str().unwrap();
+    assert!(json_out.contains("\"ALIBABA_CLOUD_ACCESS_KEY_SECRET\": \"****\""), "{json_out}");
+    assert!(xml_out.contains("name=\"ALIBABA_CLOUD_ACCESS_KEY_SECRET\" value=\"****\""), "{xml_out}");
+    let junit = std::fs::read_to_string(sb.path("j.xml")).unwrap();
+    for text in [json_out, xml_out, &out, &err, &junit] {
+        for fragment in ["word9", "pa\\\"ss", "pa&quot;ss"] {
+            assert!(!text.contains(fragment), "{fragment} leaked:\n{text}");
+        }
+    }
+}
+
+#[test]
+fn control_characters_reach_the_terminal_escaped() {
+    let sb = Sandbox::new(FULL_STATE);
+    let manifest = write_manifest(
+        &sb,
+        "escapes.toml",
+        &[
+            "id = \"esc\"\nkind = \"automated\"\n\
+             title = { en-US = \"Red \\u001b[31mtitle\\u001b]0;pwned\\u0007\", zh-CN = \"红 \\u001b[31m\" }\n\
+             argv = [\"aliyun\", \"test\", \"print\", \"\\u001b[2Jcleared\"]\nexpect_output = \"\\u001b\\\\[9m\"",
+            "id = \"m\"\nkind = \"manual\"\ntitle = { en-US = \"Bidi \\u202e txt.exe\", zh-CN = \"\\u009b31m\" }",
+        ],
+    );
+    for args in [
+        vec!["run", manifest.as_str()],
+        vec!["run", manifest.as_str(), "--lang", "zh-CN"],
+        vec!["run", manifest.as_str(), "--dry-run"],
+        vec!["tasks", manifest.as_str()],
+        vec!["tasks", manifest.as_str(), "--lang", "zh-CN"],
+    ] {
+        let (_, out, err) = sb.run(&args, &[]);
+        for text in [&out, &err] {
+            assert!(!text.chars().any(preflight::term::is_unsafe), "{args:?}: raw control character in {text:?}");
+        }
+        assert!(
+            out.contains("\\x1b[31m") || out.contains("\\u{9b}31m") || err.contains("\\x1b[31m"),
+            "{args:?}: {out}"
+        );
+    }
+    let (_, _, err) = sb.run(&["run", &manifest], &[]);
+    assert!(err.contains("Red \\x1b[31mtitle\\x1b]0;pwned\\x07"), "{err}");
+    assert!(err.contains("output does not match `\\x1b\\[9m`"), "{err}");
+    // The JSON results keep the text exact (JSON escapes it its own way).
+    let (_, r) = sb.results(&manifest, &[]);
+    assert_eq!(check(&r, "esc")["stdout"], "\u{1b}[2Jcleared\n");
+}
+
+#[test]
+fn diagnostics_show_control_characters_escaped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    std::fs::create_dir_all(src.join("en-US")).unwrap();
+    std::fs::write(src.join("en-US/bad\u{1b}[2J.md"), b"# x\n\nab\xffc\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_preflight"))
+        .args(["build", "--src"])
+        .arg(&src)
+        .arg("--out")
+        .arg(tmp.path().join("out"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("en-US/bad\\x1b[2J.md:3:3: error[input::invalid-utf8]"), "{err}");
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+}

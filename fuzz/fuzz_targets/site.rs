@@ -1,0 +1,9 @@
+#![no_main]
+//! Fuzz target: see `preflight_fuzz::site`.
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    preflight_fuzz::warm();
+    preflight_fuzz::measure(data.len(), || preflight_fuzz::site(data)).check(&preflight_fuzz::SITE);
+});
