@@ -55,6 +55,8 @@ pub struct Config {
     pub out: Option<String>,
     /// Findings that make `build` fail (exit 1): `["drift"]`. `sync` always fails on them.
     pub deny: Vec<Deny>,
+    /// The content checks of sync (`[content]`): see [`crate::sync::content::ContentConfig`].
+    pub content: crate::sync::content::ContentConfig,
 }
 
 /// What `deny` (and `build --deny`) can name.
@@ -87,6 +89,7 @@ impl Default for Config {
             rules: None,
             out: None,
             deny: Vec::new(),
+            content: Default::default(),
         }
     }
 }
