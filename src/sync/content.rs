@@ -333,7 +333,8 @@ impl<'g> Units<'g> {
     /// The en-US side of a zh-CN line: the aligned step of the innermost zh-CN step that
     /// holds it, else the aligned section, else the en-US title.
     fn counterpart(&self, line: u32) -> (Location, Option<StepId>) {
-        let within = |s: Span| s.line <= line && line <= s.end_line.max(s.line);
+        // A span ends where the next item starts (`end_line` is past the item).
+        let within = |s: Span| s.line <= line && line < s.end_line.max(s.line + 1);
         let size = |s: Span| s.end_line.saturating_sub(s.line);
         let step = self.zh_steps.iter().filter(|(z, _)| within(z.span)).min_by_key(|(z, _)| size(z.span));
         if let Some((z, e)) = step {
@@ -375,6 +376,35 @@ fn section_text(s: &Section) -> String {
 /// zh snippet, en step, names compared elsewhere).
 type UnitTexts = (String, String, Span, Span, String, String, Option<StepId>, BTreeSet<String>);
 
+/// All text of blocks at every depth (procedures, sub-steps, notes, cells, code): the
+/// zh-CN side of a unit is read whole, so a name kept one level down or in a code block
+/// still counts as kept.
+fn whole_text(blocks: &[Block]) -> String {
+    let mut out = String::new();
+    crate::build::walk(blocks, &mut |b| {
+        match b {
+            Block::Paragraph { content, .. } => out.push_str(&plain_text(content)),
+            Block::Procedure(p) => {
+                for s in &p.steps {
+                    out.push_str(&plain_text(&s.command));
+                    out.push(' ');
+                }
+            }
+            Block::Table(t) => {
+                for cell in t.header.iter().chain(t.rows.iter().flat_map(|r| r.cells.iter())) {
+                    out.push_str(&cell.text);
+                    out.push(' ');
+                }
+            }
+            Block::Code(c) => out.push_str(&c.code),
+            Block::Heading { heading, .. } => out.push_str(&heading.text),
+            _ => {}
+        }
+        out.push(' ');
+    });
+    out
+}
+
 fn names_and_glossary(settings: &Settings<'_>, units: &Units<'_>, out: &mut Vec<Finding>) {
     let checks = &settings.config.checks;
     let dnt = checks.do_not_translate.severity().filter(|_| !settings.names.is_empty());
@@ -388,7 +418,7 @@ fn names_and_glossary(settings: &Settings<'_>, units: &Units<'_>, out: &mut Vec<
         let ids: BTreeSet<String> = e.identifiers.iter().map(|i| i.value.clone()).collect();
         texts.push((
             step_text(e),
-            step_text(z),
+            format!("{} {}", plain_text(&z.command), whole_text(&z.body)),
             e.span,
             z.span,
             e.command_text.clone(),
@@ -407,7 +437,7 @@ fn names_and_glossary(settings: &Settings<'_>, units: &Units<'_>, out: &mut Vec<
                 }
             }
         });
-        let (mut en_text, mut zh_text) = (section_text(e), section_text(z));
+        let (mut en_text, mut zh_text) = (section_text(e), format!("{} {}", heading(z), whole_text(&z.blocks)));
         let (mut en_snip, mut zh_snip) = (heading(e), heading(z));
         // The lead: the short description belongs to it, and the title names it.
         if e.heading.is_none() {
@@ -870,6 +900,7 @@ fn spacing_edits(cells: &[Cell], conv: Convention) -> Vec<Edit> {
                     if j < n
                         && open(&cells[j])
                         && ((is_han(a.ch) && is_latin(cells[j].ch)) || (is_latin(a.ch) && is_han(cells[j].ch)))
+                        && !numbers_a_step(cells, i)
                     {
                         out.push(cell_edit(cells, i + 1, j, "", &line));
                     }
@@ -887,6 +918,21 @@ fn spacing_edits(cells: &[Cell], conv: Convention) -> Vec<Edit> {
         i += 1;
     }
     out
+}
+
+/// `步骤4 查询`, `## 6 访问诊断`: the space after a step or section number separates a
+/// label from its title, as a colon would.
+fn numbers_a_step(cells: &[Cell], i: usize) -> bool {
+    if !cells[i].ch.is_ascii_digit() {
+        return false;
+    }
+    let mut k = i;
+    while k > 0 && cells[k - 1].ch.is_ascii_digit() {
+        k -= 1;
+    }
+    let before: String = cells[k.saturating_sub(2)..k].iter().map(|c| c.ch).collect();
+    let first = cells[..k].iter().all(|c| c.masked || c.ch == ' ');
+    before.ends_with("步骤") || (first && cells.first().is_some_and(|c| c.ch == '#'))
 }
 
 /// Count CJK–Latin gaps of a whole file written without and with spaces.

@@ -30,6 +30,8 @@ fn fixes_touch_chinese_prose_only() {
         "按Esc，输入:wq保存",
         "单击![图标](https://example.com/i.png)",
         "## 步骤一. 安装工具",
+        "## 6 访问诊断",
+        "步骤4 查询分析",
         "```\n创建 RAM 用户,然后\n```\n",
         "(RAM)是服务名",
     ] {
