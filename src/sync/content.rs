@@ -451,6 +451,7 @@ fn names_and_glossary(settings: &Settings<'_>, units: &Units<'_>, out: &mut Vec<
         texts.push((en_text, zh_text, e.span, z.span, en_snip, zh_snip, None, records));
     }
     for (en_text, zh_text, en_span, zh_span, en_snip, zh_snip, step, ids) in texts {
+        let unit = if step.is_some() { "step" } else { "section" };
         let mut push = |code: &str, severity: Severity, message: String| {
             out.push(Finding {
                 code: code.into(),
@@ -467,9 +468,14 @@ fn names_and_glossary(settings: &Settings<'_>, units: &Units<'_>, out: &mut Vec<
             });
         };
         if let Some(sev) = dnt {
+            // Only names whose first word the en-US text holds are searched: linear in
+            // the text, however many names the project has.
+            let words: BTreeSet<&str> =
+                en_text.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').filter(|w| !w.is_empty()).collect();
             let missing: Vec<String> = settings
                 .names
                 .iter()
+                .filter(|n| n.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').any(|w| words.contains(w)))
                 .filter(|n| !ids.contains(*n))
                 .filter(|n| has_term(&en_text, n, false) && !has_term(&zh_text, n, false))
                 .map(|n| format!("`{n}`"))
@@ -478,7 +484,12 @@ fn names_and_glossary(settings: &Settings<'_>, units: &Units<'_>, out: &mut Vec<
                 push(
                     "sync::do-not-translate",
                     sev,
-                    format!("{} in {} but not in {}", missing.join(", "), units.en.locale, units.zh.locale),
+                    format!(
+                        "{} in the {} {unit}, not in the aligned {} one",
+                        missing.join(", "),
+                        units.en.locale,
+                        units.zh.locale
+                    ),
                 );
             }
         }
@@ -811,6 +822,10 @@ fn untranslated(cells: &[Cell]) -> Vec<(u32, String)> {
     let words: String =
         cells.iter().map(|c| if c.ch.is_ascii_alphabetic() { c.ch.to_ascii_lowercase() } else { ' ' }).collect();
     if words.split(' ').filter(|w| QUERY_WORDS.contains(w)).count() >= 2 {
+        return Vec::new();
+    }
+    // `Error Message：The user does not exist.`: a message the service returns in English.
+    if words.split(' ').any(|w| w == "message" || w == "errormessage") {
         return Vec::new();
     }
     let mut out = Vec::new();

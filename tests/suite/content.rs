@@ -66,13 +66,19 @@ fn preflight(dir: &Path, args: &[&str]) -> (i32, String, String) {
 /// A project of one pair: the `in-sync` fixture with a zh-CN page that breaks the
 /// spacing and punctuation conventions on one line.
 fn project(config: &str) -> tempfile::TempDir {
+    project_with(config, "请为每个人创建各自的RAM用户，", "请为每个人创建各自的 RAM 用户,")
+}
+
+/// The `in-sync` fixture as a project, with one replacement in the zh-CN page.
+fn project_with(config: &str, from: &str, to: &str) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sync/in-sync");
     for (dir, file) in [("en-US", "en.md"), ("zh-CN", "zh.md")] {
         std::fs::create_dir_all(tmp.path().join(dir)).unwrap();
         let mut text = std::fs::read_to_string(fixtures.join(file)).unwrap();
         if dir == "zh-CN" {
-            text = text.replace("请为每个人创建各自的RAM用户，", "请为每个人创建各自的 RAM 用户,");
+            assert!(text.contains(from));
+            text = text.replace(from, to);
         }
         std::fs::write(tmp.path().join(dir).join("guide.md"), text).unwrap();
     }
@@ -142,4 +148,23 @@ fn unknown_content_keys_are_errors() {
     let (code, _, err) = preflight(tmp.path(), &["sync"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("spaceing"), "{err}");
+}
+
+#[test]
+fn untranslated_prose_is_told_from_names_labels_and_quoted_messages() {
+    let line = "请为每个人创建各自的RAM用户，不要共用账号密码。";
+    let sync = |to: &str| preflight(project_with("", line, to).path(), &["sync"]).1;
+    let out = sync("Give every person a RAM user of their own and keep the password to yourself.");
+    assert!(out.contains("zh-CN/guide.md:3:1: warning[sync::untranslated]"), "{out}");
+    assert!(out.contains("\"Give every person a RAM user of their own and keep"), "{out}");
+    for fine in [
+        "Alibaba Cloud Resource Access Management Console",
+        "**Create a RAM user for the account**",
+        "Error Message：The user does not exist in the account.",
+        "报错“The specified user does not exist in the account”，请先创建用户。",
+        "`aliyun ram CreateUser --UserName the-user-of-the-account`",
+    ] {
+        let out = sync(fine);
+        assert!(!out.contains("sync::untranslated"), "{fine}: {out}");
+    }
 }
