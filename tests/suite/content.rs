@@ -168,3 +168,42 @@ fn untranslated_prose_is_told_from_names_labels_and_quoted_messages() {
         assert!(!out.contains("sync::untranslated"), "{fine}: {out}");
     }
 }
+
+#[test]
+fn hostile_lines_never_panic_and_fixes_are_stable() {
+    let pieces = [
+        "", "`", "``", "](", "](x", "<", "<a", "{#", "{.x", "\\", "**", "*", "_", "(", ")", "（", "https://", "www.",
+        "创建", " ", "RAM", "1", ",", ":", ".", "!", "![", "?", ";", "|", "#", "🙂", "e\u{301}", "\r", "\t", "“", "”",
+        "{", "}", "```", "~~~", "---", "<!--", "-->",
+    ];
+    // Every pair and triple of pieces, as a line and as a document.
+    for a in pieces {
+        for b in pieces {
+            for c in ["", "创建", " RAM ", ",", "\n", "`"] {
+                let text = format!("{a}{b}{c}{a}");
+                let kinds = [
+                    FixKinds { spacing: Some(Convention::None), punctuation: true },
+                    FixKinds { spacing: Some(Convention::Space), punctuation: true },
+                ];
+                for k in kinds {
+                    if let Some(fixed) = fixes(&text, k) {
+                        assert_eq!(fixed.matches('\n').count(), text.matches('\n').count(), "{text:?}");
+                        // A fixed text needs no further fix.
+                        assert_eq!(fixes(&fixed, k), None, "{text:?} → {fixed:?}");
+                    }
+                }
+                let _ = spacing_counts(&text);
+            }
+        }
+    }
+}
+
+#[test]
+fn sync_survives_a_hostile_zh_page() {
+    let garbage = "](<a{#`**\\（(创建 RAM,:.!?;|🙂“\r\n```\n创建 RAM\n<!--\n-->\n|a|创建 RAM,|\n|-|-|\n";
+    let tmp = project_with("", "请为每个人创建各自的RAM用户，不要共用账号密码。", garbage);
+    let (code, out, err) = preflight(tmp.path(), &["sync"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(preflight(tmp.path(), &["fix"]).0, 0);
+    assert_eq!(preflight(tmp.path(), &["fix", "--check"]).0, 0, "a fixed page needs no further fix");
+}
