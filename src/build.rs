@@ -78,7 +78,7 @@ pub fn render_all_with(
     theme: &render::site::Theme,
 ) -> Result<(Vec<OutputFile>, SyncReport, Vec<Diagnostic>), render::site::ThemeError> {
     let pairs = pairs::pair_project(config, compiled);
-    let (sync_report, comparisons) = sync::sync_pairs(&pairs);
+    let (sync_report, comparisons) = sync::sync_pairs_with(&pairs, &config.content);
     let mut statuses = BTreeMap::new();
     for (pair, comparison) in pairs.iter().zip(&comparisons) {
         for (side, en_side) in [(pair.en, true), (pair.zh, false)] {

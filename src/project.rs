@@ -55,6 +55,8 @@ pub struct Config {
     pub out: Option<String>,
     /// Findings that make `build` fail (exit 1): `["drift"]`. `sync` always fails on them.
     pub deny: Vec<Deny>,
+    /// The content checks of sync (`[content]`): see [`crate::sync::content::ContentConfig`].
+    pub content: crate::sync::content::ContentConfig,
 }
 
 /// What `deny` (and `build --deny`) can name.
@@ -87,6 +89,7 @@ impl Default for Config {
             rules: None,
             out: None,
             deny: Vec::new(),
+            content: Default::default(),
         }
     }
 }
@@ -539,6 +542,9 @@ pub struct Compiled {
     pub diagnostics: Vec<Diagnostic>,
     /// How the guide was paired and named, once [`crate::pairs::name_pairs`] has run.
     pub paired_by: Option<crate::pairs::PairedBy>,
+    /// The page's text as decoded (line breaks normalised): what the content checks read,
+    /// so no later stage goes back to the file system.
+    pub text: Option<String>,
 }
 
 /// Read one file and parse it. Unreadable or non-UTF-8 files give an error diagnostic.
@@ -548,20 +554,21 @@ pub fn compile_file(file: &SourceFile) -> Compiled {
         Ok(bytes) => bytes,
         Err(err) => {
             let diag = Diagnostic::error("input::unreadable", &display, Span::default(), format!("cannot read: {err}"));
-            return Compiled { file: file.clone(), guide: None, diagnostics: vec![diag], paired_by: None };
+            return Compiled { file: file.clone(), guide: None, diagnostics: vec![diag], paired_by: None, text: None };
         }
     };
     match Source::decode(display.clone(), &bytes) {
         Ok(source) => {
             let (guide, diagnostics) = parse::parse_guide(&source, &file.locale);
             let guide = Guide { file: display, ..guide };
-            Compiled { file: file.clone(), guide: Some(guide), diagnostics, paired_by: None }
+            Compiled { file: file.clone(), guide: Some(guide), diagnostics, paired_by: None, text: Some(source.text) }
         }
         Err(err) => Compiled {
             file: file.clone(),
             guide: None,
             diagnostics: vec![err.to_diagnostic(&display)],
             paired_by: None,
+            text: None,
         },
     }
 }

@@ -132,7 +132,7 @@ pub fn pipeline(text: &str) -> Outcome {
             };
             let source = Source::new(file.display(), text);
             let (guide, diagnostics) = parse::parse_guide(&source, locale);
-            Compiled { file, guide: Some(guide), diagnostics, paired_by: None }
+            Compiled { file, guide: Some(guide), diagnostics, paired_by: None, text: Some(text.to_string()) }
         })
         .collect();
     let (files, _, _) = preflight::build::render_all(&Config::default(), &rules, &compiled);

@@ -2,6 +2,7 @@
 
 mod build;
 mod export;
+mod fix;
 mod init;
 mod inspect;
 mod pair;
@@ -36,6 +37,8 @@ enum Command {
     Sync(sync::Args),
     /// Serve the built site on 127.0.0.1, rebuilding and reloading on change.
     Serve(serve::Args),
+    /// Fix CJK–Latin spacing and punctuation width in the zh-CN pages (`--check`: only show).
+    Fix(fix::Args),
     /// Propose en-US/zh-CN pairs for two trees whose file names differ.
     Pair(pair::Args),
     /// Run the checks of a manifest: commands for what can be verified, questions for the rest.
@@ -57,6 +60,7 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Run(args) => run::run(args),
         Command::Tasks(args) => export::run(args),
         Command::Pair(args) => pair::run(args),
+        Command::Fix(args) => fix::run(args),
     }
 }
 

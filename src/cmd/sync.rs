@@ -95,22 +95,28 @@ pub fn run(args: Args) -> CmdResult {
         let pairs = preflight::pairs::pair_project(&project.config, &compiled);
         let base = super::shown(&project.root);
         let base = if base == "." { String::new() } else { base };
-        let code = finish(&pairs, &compiled, args.format, &base)?;
+        let code = finish(&pairs, &compiled, args.format, &base, &project.config.content)?;
         let input_errors = diagnostics.iter().any(|d| d.severity == preflight::Severity::Error);
         return Ok(if input_errors { 2 } else { code });
     };
     let pairs: Vec<GuidePair> =
         compiled.chunks(2).map(|c| GuidePair { en: Some(&c[0]), zh: Some(&c[1]), by: PairedBy::Config }).collect();
-    finish(&pairs, &compiled, args.format, &base)
+    finish(&pairs, &compiled, args.format, &base, &Default::default())
 }
 
-fn finish(pairs: &[GuidePair], compiled: &[Compiled], format: Format, base: &str) -> CmdResult {
+fn finish(
+    pairs: &[GuidePair],
+    compiled: &[Compiled],
+    format: Format,
+    base: &str,
+    content: &sync::content::ContentConfig,
+) -> CmdResult {
     let mut input_errors = false;
     for d in compiled.iter().flat_map(|c| &c.diagnostics) {
         input_errors |= d.severity == preflight::Severity::Error;
         eprintln!("{d}");
     }
-    let (report, _) = sync::sync_pairs(pairs);
+    let (report, _) = sync::sync_pairs_with(pairs, content);
     match format {
         Format::Text => {
             print!("{}", preflight::term::visible(&render::sync::text(&report, base)));

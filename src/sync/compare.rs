@@ -562,7 +562,7 @@ fn header_text(t: &Table) -> String {
     t.header.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join(" | ")
 }
 
-fn section_sim(x: &Section, kx: &[String], y: &Section, ky: &[String]) -> f64 {
+pub(super) fn section_sim(x: &Section, kx: &[String], y: &Section, ky: &[String]) -> f64 {
     let anchors = match (
         x.heading.as_ref().and_then(|h| h.anchor.as_ref()),
         y.heading.as_ref().and_then(|h| h.anchor.as_ref()),
@@ -574,7 +574,7 @@ fn section_sim(x: &Section, kx: &[String], y: &Section, ky: &[String]) -> f64 {
     (anchors + level + jaccard(kx, ky)) / 2.2
 }
 
-fn section_keys(s: &Section) -> Vec<String> {
+pub(super) fn section_keys(s: &Section) -> Vec<String> {
     let mut keys = BTreeSet::new();
     crate::build::walk(&s.blocks, &mut |b| match b {
         Block::Procedure(p) => {
@@ -897,7 +897,7 @@ fn nesting(out: &mut Comparison, en: &Guide, zh: &Guide) {
 }
 
 /// In en position order, then zh position, then code: stable across runs.
-fn sort_findings(findings: &mut [Finding]) {
+pub(super) fn sort_findings(findings: &mut [Finding]) {
     let pos = |l: &Option<Location>| l.as_ref().map_or((u32::MAX, u32::MAX), |l| (l.line, l.column));
     findings.sort_by(|a, b| (pos(&a.en), pos(&a.zh), &a.code).cmp(&(pos(&b.en), pos(&b.zh), &b.code)));
 }

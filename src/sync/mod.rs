@@ -10,6 +10,7 @@
 
 pub mod align;
 mod compare;
+pub mod content;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -53,6 +54,12 @@ pub const CODES: &[(&str, &str)] = &[
     ("sync::link-differs", "aligned steps (or the prose of aligned sections) link to different targets"),
     ("sync::image-differs", "aligned steps (or the prose of aligned sections) show different images"),
     ("sync::code-differs", "aligned steps (or the prose of aligned sections) hold different code"),
+    // The content checks of `content` (`content::CODES`).
+    ("sync::untranslated", "a sentence of the zh-CN page is English prose"),
+    ("sync::cjk-spacing", "spacing between Chinese and Latin letters or digits breaks the project's convention"),
+    ("sync::punctuation-width", "a Chinese sentence uses half-width punctuation (`,` for `，`)"),
+    ("sync::do-not-translate", "a name that must not change is in the en-US step or section, not in zh-CN"),
+    ("sync::glossary-term", "an en-US glossary term's zh-CN translation is not used in the aligned zh-CN text"),
 ];
 
 /// One drift between the two languages of a guide.
@@ -110,15 +117,41 @@ pub fn paired_by_name(by: PairedBy) -> &'static str {
     by.as_str()
 }
 
-/// Compare every pair; a guide without a counterpart is itself a finding.
+/// Compare every pair with the default content checks ([`content::ContentConfig`]).
 pub fn sync_pairs(pairs: &[GuidePair]) -> (SyncReport, Vec<Comparison>) {
+    sync_pairs_with(pairs, &content::ContentConfig::default())
+}
+
+/// Compare every pair; a guide without a counterpart is itself a finding. The content
+/// checks read the zh-CN source of each pair (a file that cannot be read again is
+/// left to them unchecked).
+pub fn sync_pairs_with(pairs: &[GuidePair], config: &content::ContentConfig) -> (SyncReport, Vec<Comparison>) {
+    // The zh text as read by `project` (sync itself never touches the file system).
+    let zh_texts: Vec<Option<&str>> = pairs
+        .iter()
+        .map(|p| match (p.en.and_then(|c| c.guide.as_ref()), p.zh) {
+            (Some(_), Some(zh)) if zh.guide.is_some() => zh.text.as_deref(),
+            _ => None,
+        })
+        .collect();
+    let en_guides: Vec<&Guide> = pairs.iter().filter_map(|p| p.en.and_then(|c| c.guide.as_ref())).collect();
+    let texts: Vec<&str> = zh_texts.iter().flatten().copied().collect();
+    let settings = content::settings(config, &en_guides, &texts);
     let mut reports = Vec::new();
     let mut comparisons = Vec::new();
-    for pair in pairs {
+    for (pair, zh_text) in pairs.iter().zip(&zh_texts) {
         let en = pair.en.and_then(|c| c.guide.as_ref());
         let zh = pair.zh.and_then(|c| c.guide.as_ref());
         let comparison = match (en, zh) {
-            (Some(en), Some(zh)) => compare(en, zh),
+            (Some(en), Some(zh)) => {
+                let mut c = compare(en, zh);
+                if let Some(text) = zh_text {
+                    let found = content::check(&settings, en, zh, text, &c);
+                    c.findings.extend(found);
+                    compare::sort_findings(&mut c.findings);
+                }
+                c
+            }
             (Some(g), None) | (None, Some(g)) => missing_guide(g, en.is_some()),
             // Files that could not be read have their own error diagnostics.
             (None, None) => Comparison::default(),

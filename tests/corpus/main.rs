@@ -12,6 +12,7 @@ use preflight::project::guess_locale;
 use preflight::{Severity, Source};
 use serde::Deserialize;
 
+mod content;
 mod drift;
 mod mutation;
 mod pairing;

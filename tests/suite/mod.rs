@@ -1,5 +1,6 @@
 mod build;
 mod cli;
+mod content;
 mod fixtures;
 mod hardening;
 mod linear;

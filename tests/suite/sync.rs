@@ -30,7 +30,10 @@ fn report(dir: &Path) -> sync::SyncReport {
     let zh = compile(dir, "zh.md", "zh-CN");
     let by = if en.is_some() && zh.is_some() { PairedBy::SamePath } else { PairedBy::Unpaired };
     let pair = GuidePair { en: en.as_ref(), zh: zh.as_ref(), by };
-    sync::sync_pairs(&[pair]).0
+    // A fixture may carry the `[content]` settings it needs (a glossary).
+    let config: project::Config = std::fs::read_to_string(dir.join("preflight.toml"))
+        .map_or_else(|_| Default::default(), |t| toml::from_str(&t).unwrap());
+    sync::sync_pairs_with(&[pair], &config.content).0
 }
 
 #[test]
