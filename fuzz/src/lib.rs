@@ -104,11 +104,18 @@ fn compiled(locale: &str, text: &str) -> preflight::project::Compiled {
         locale: locale.into(),
         rel: "guide.md".into(),
         path: format!("{locale}/guide.md").into(),
+        dir: locale.into(),
     };
     let source = preflight::Source::new(file.display(), text);
     let (guide, diagnostics) = preflight::parse::parse_guide(&source, locale);
     let guide = preflight::Guide { file: file.display(), ..guide };
-    preflight::project::Compiled { file, guide: Some(guide), diagnostics }
+    preflight::project::Compiled {
+        file,
+        guide: Some(guide),
+        diagnostics,
+        paired_by: None,
+        text: Some(text.to_string()),
+    }
 }
 
 /// The en-US page and (after the first NUL byte, if any) its zh-CN translation; without a
@@ -136,7 +143,7 @@ pub fn markdown(data: &[u8]) -> usize {
 /// manifests with the project's rules, the site). Returns the bytes rendered.
 pub fn site(data: &[u8]) -> usize {
     let both = pages(data);
-    let (files, _) = preflight::build::render_all(&preflight::project::Config::default(), &RULES, &both);
+    let (files, _, _) = preflight::build::render_all(&preflight::project::Config::default(), &RULES, &both);
     files.iter().map(|f| f.bytes.len()).sum::<usize>() + both.iter().map(|c| c.diagnostics.len()).sum::<usize>()
 }
 
