@@ -48,6 +48,10 @@ impl fmt::Display for Diagnostic {
         };
         // Shown on terminals: control characters from a file name or a guide are escaped.
         let (file, message) = (visible(&self.file), visible(&self.message));
+        // A problem with a whole file (unreadable, a link that leads out) has no position.
+        if self.span.line == 0 {
+            return write!(f, "{file}: {sev}[{}]: {message}", self.code);
+        }
         write!(f, "{file}:{}:{}: {sev}[{}]: {message}", self.span.line, self.span.column, self.code)
     }
 }

@@ -271,3 +271,18 @@ fn links_to_paired_pages_compare_as_the_same_link() {
         "{out}"
     );
 }
+
+/// A page that is a link out of the project costs only itself: a warning with no position
+/// (not `:0:0`), and the rest builds.
+#[test]
+fn a_link_out_of_the_project_is_said_and_skipped() {
+    let repo = vendor_repo();
+    let outside = tempfile::tempdir().unwrap();
+    write(outside.path(), "secret.md", "# Outside\n");
+    std::os::unix::fs::symlink(outside.path().join("secret.md"), repo.path().join("intl.en-US/secret.md")).unwrap();
+    let (code, out, err) = run_in(repo.path(), &["build"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(err.contains("intl.en-US/secret.md: warning[input::symlink-outside]"), "{err}");
+    assert!(!err.contains(":0:0"), "{err}");
+    assert!(out.contains("built 5 guides"), "{out}");
+}
