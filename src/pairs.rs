@@ -65,14 +65,17 @@ pub fn locales(config: &Config) -> (String, String) {
 struct Found {
     pairs: Vec<(Option<usize>, Option<usize>, PairedBy)>,
     diagnostics: Vec<Diagnostic>,
+    /// Topic ids on more than one page of a language (either language).
+    shared: BTreeSet<String>,
 }
 
 /// Topic ids written on more than one page of one language: never used to pair or name.
-fn shared_topic_ids(compiled: &[Compiled], side: &[usize]) -> BTreeMap<String, Vec<String>> {
-    let mut by_id: BTreeMap<String, Vec<String>> = BTreeMap::new();
+/// The pages of each such id, as indexes into `compiled`.
+fn shared_topic_ids(compiled: &[Compiled], side: &[usize]) -> BTreeMap<String, Vec<usize>> {
+    let mut by_id: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for &i in side {
         if let Some(id) = compiled[i].guide.as_ref().and_then(|g| g.topic_id.clone()) {
-            by_id.entry(id).or_default().push(compiled[i].file.display());
+            by_id.entry(id).or_default().push(i);
         }
     }
     by_id.retain(|_, files| files.len() > 1);
@@ -143,21 +146,21 @@ fn find_pairs(config: &Config, compiled: &[Compiled]) -> Found {
     let mut diagnostics = Vec::new();
     let shared_en = shared_topic_ids(compiled, &en);
     let shared_zh = shared_topic_ids(compiled, &zh);
-    for (id, files) in shared_en.iter().chain(&shared_zh) {
-        for (k, file) in files.iter().enumerate() {
+    for (id, pages) in shared_en.iter().chain(&shared_zh) {
+        let files: Vec<String> = pages.iter().map(|&p| compiled[p].file.display()).collect();
+        for (k, &page) in pages.iter().enumerate() {
             let others: Vec<&str> =
                 files.iter().enumerate().filter(|(o, _)| *o != k).map(|(_, f)| f.as_str()).collect();
-            let span =
-                compiled.iter().find(|c| c.file.display() == *file).and_then(|c| c.guide.as_ref()).map(|g| g.span);
+            let span = compiled[page].guide.as_ref().map(|g| g.span);
             diagnostics.push(Diagnostic::warning(
                 "pairs::shared-topic-id",
-                file,
+                &files[k],
                 span.unwrap_or_default(),
                 format!("topic id `{id}` is also on {}; it is not used to pair these pages", others.join(", ")),
             ));
         }
     }
-    let unique_topic = |k: usize, shared: &BTreeMap<String, Vec<String>>| {
+    let unique_topic = |k: usize, shared: &BTreeMap<String, Vec<usize>>| {
         compiled[k].guide.as_ref().and_then(|g| g.topic_id.clone()).filter(|id| !shared.contains_key(id))
     };
     let zh_topic: HashMap<String, usize> = zh.iter().filter_map(|&j| Some((unique_topic(j, &shared_zh)?, j))).collect();
@@ -216,7 +219,8 @@ fn find_pairs(config: &Config, compiled: &[Compiled]) -> Found {
     }
     let rel = |k: Option<usize>| k.map_or("", |k| compiled[k].file.rel.as_str());
     pairs.sort_by(|a, b| (rel(a.0), rel(a.1)).cmp(&(rel(b.0), rel(b.1))));
-    Found { pairs, diagnostics }
+    let shared = shared_en.into_keys().chain(shared_zh.into_keys()).collect();
+    Found { pairs, diagnostics, shared }
 }
 
 /// The pairs of a project as indexes into `compiled`, sorted by path.
@@ -240,13 +244,7 @@ pub fn pair_project<'a>(config: &Config, compiled: &'a [Compiled]) -> Vec<GuideP
 /// saying (topic ids shared by several pages).
 pub fn name_pairs(config: &Config, compiled: &mut [Compiled]) -> Vec<Diagnostic> {
     let found = find_pairs(config, compiled);
-    let (en_locale, zh_locale) = locales(config);
-    let side =
-        |locale: &str| -> Vec<usize> { (0..compiled.len()).filter(|&k| compiled[k].file.locale == locale).collect() };
-    let shared: BTreeSet<String> = shared_topic_ids(compiled, &side(&en_locale))
-        .into_keys()
-        .chain(shared_topic_ids(compiled, &side(&zh_locale)).into_keys())
-        .collect();
+    let shared = &found.shared;
     let topic = |k: Option<usize>| {
         k.and_then(|k| compiled[k].guide.as_ref()?.topic_id.clone()).filter(|id| !shared.contains(id))
     };

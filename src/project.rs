@@ -207,7 +207,9 @@ pub fn find_root(start: &Path) -> PathBuf {
     start.ancestors().find(|dir| dir.join(CONFIG_FILE).is_file()).map_or(start.clone(), Path::to_path_buf)
 }
 
-pub fn load_config(root: &Path) -> Result<Option<Config>, ProjectError> {
+/// The config of the project at `root` and its text (for positions in later errors), or
+/// `None` when the project has no `preflight.toml`.
+pub fn load_config(root: &Path) -> Result<Option<(Config, String)>, ProjectError> {
     let path = root.join(CONFIG_FILE);
     let bytes = match std::fs::read(&path) {
         Ok(bytes) => bytes,
@@ -221,12 +223,10 @@ pub fn load_config(root: &Path) -> Result<Option<Config>, ProjectError> {
             return Err(ProjectError::Config { path, line: d.span.line, column: d.span.column, message: d.message });
         }
     };
-    parse_config(&text).map(Some).map_err(|(line, column, message)| ProjectError::Config {
-        path,
-        line,
-        column,
-        message,
-    })
+    match parse_config(&text) {
+        Ok(config) => Ok(Some((config, text))),
+        Err((line, column, message)) => Err(ProjectError::Config { path, line, column, message }),
+    }
 }
 
 /// Parse a config text; errors carry 1-based line and column.
@@ -379,8 +379,7 @@ pub fn discover(root: &Path) -> Result<Project, ProjectError> {
         return Err(ProjectError::NotFound { path: root.to_path_buf() });
     }
     let config_file = Some(root.join(CONFIG_FILE)).filter(|p| p.is_file());
-    let mut config = load_config(root)?.unwrap_or_default();
-    let text = config_file.as_ref().and_then(|p| std::fs::read_to_string(p).ok()).unwrap_or_default();
+    let (mut config, text) = load_config(root)?.unwrap_or_default();
     let (mut locale_dirs, passed_over) = match configured_locales(root, &config, &text)? {
         Some(dirs) => (dirs, Vec::new()),
         None => detect_locales(root)?,

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::diag::Severity;
 use crate::ids::StepId;
 use crate::model::Guide;
-use crate::pairs::{GuidePair, PairedBy};
+use crate::pairs::GuidePair;
 
 pub use compare::compare;
 
@@ -113,10 +113,6 @@ pub struct SyncReport {
 
 pub use crate::model::{StepSync, SyncStatus};
 
-pub fn paired_by_name(by: PairedBy) -> &'static str {
-    by.as_str()
-}
-
 /// Compare every pair with the default content checks ([`content::ContentConfig`]).
 pub fn sync_pairs(pairs: &[GuidePair]) -> (SyncReport, Vec<Comparison>) {
     sync_pairs_with(pairs, &content::ContentConfig::default())
@@ -160,7 +156,7 @@ pub fn sync_pairs_with(pairs: &[GuidePair], config: &content::ContentConfig) -> 
             guide: en.or(zh).map_or_else(String::new, |g| g.id.clone()),
             en: pair.en.map(|c| c.file.display()),
             zh: pair.zh.map(|c| c.file.display()),
-            paired_by: paired_by_name(pair.by).to_string(),
+            paired_by: pair.by.as_str().to_string(),
             findings: comparison.findings.clone(),
         });
         comparisons.push(comparison);
