@@ -262,33 +262,12 @@ pub fn summarize(project: &Project, compiled: &[Compiled]) -> Summary {
 /// Notes and tables anywhere in a guide.
 pub fn count_blocks(guide: &Guide) -> (usize, usize) {
     let mut counts = (0, 0);
-    for section in &guide.sections {
-        walk(&section.blocks, &mut |b| match b {
-            Block::Note(_) => counts.0 += 1,
-            Block::Table(_) => counts.1 += 1,
-            _ => {}
-        });
-    }
+    crate::walk::guide_blocks(guide, &mut |b| match b {
+        Block::Note(_) => counts.0 += 1,
+        Block::Table(_) => counts.1 += 1,
+        _ => {}
+    });
     counts
-}
-
-/// Visit every block at every depth (the parser bounds the depth).
-pub fn walk(blocks: &[Block], f: &mut dyn FnMut(&Block)) {
-    for block in blocks {
-        f(block);
-        match block {
-            Block::Procedure(p) => p.steps.iter().for_each(|s| walk(&s.body, f)),
-            Block::Choices { items, .. } | Block::List { items, .. } => items.iter().for_each(|i| walk(&i.blocks, f)),
-            Block::Note(n) => walk(&n.blocks, f),
-            Block::Result { content, .. } | Block::Quote { blocks: content, .. } => walk(content, f),
-            Block::Table(t) => {
-                for cell in t.rows.iter().flat_map(|r| r.cells[r.inherited as usize..].iter()).chain(&t.header) {
-                    walk(&cell.blocks, f)
-                }
-            }
-            _ => {}
-        }
-    }
 }
 
 pub fn all_diagnostics(compiled: &[Compiled]) -> impl Iterator<Item = &Diagnostic> {

@@ -22,6 +22,7 @@ pub mod run;
 pub mod source;
 pub mod sync;
 pub mod term;
+pub mod walk;
 
 pub use diag::{Diagnostic, Severity};
 pub use model::Guide;

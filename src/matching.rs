@@ -17,7 +17,8 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 
 use crate::keys;
-use crate::model::{Block, Guide, IdentifierKind, Inline, LinkKind, Step};
+use crate::model::{Block, Guide, IdentifierKind, Inline, LinkKind};
+use crate::walk::{Flow, Node};
 
 /// What kind of evidence a token is; the order is the order of the `key` string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -145,58 +146,35 @@ impl Collector {
     }
 
     fn inlines(&mut self, inlines: &[Inline]) {
-        for inline in inlines {
-            match inline {
-                Inline::Text { text } | Inline::Code { code: text } => self.text(text),
-                Inline::Strong { content } | Inline::Emphasis { content } | Inline::Strikethrough { content } => {
-                    self.inlines(content)
-                }
-                Inline::Link { key, content, .. } => {
-                    match key.kind {
-                        LinkKind::Url => self.add(TokenKind::Url, key.value.clone()),
-                        LinkKind::DocId => self.add(TokenKind::DocId, key.value.clone()),
-                        LinkKind::Fragment => self.add(TokenKind::Anchor, key.value.clone()),
-                        LinkKind::Path | LinkKind::Page => {
-                            if let Some((_, frag)) = key.value.split_once('#') {
-                                self.add(TokenKind::Anchor, frag.to_string());
-                            }
-                        }
-                        LinkKind::Mailto | LinkKind::Empty => {}
+        crate::walk::inlines(inlines, &mut |inline| match inline {
+            Inline::Text { text } | Inline::Code { code: text } => self.text(text),
+            Inline::Link { key, .. } => match key.kind {
+                LinkKind::Url => self.add(TokenKind::Url, key.value.clone()),
+                LinkKind::DocId => self.add(TokenKind::DocId, key.value.clone()),
+                LinkKind::Fragment => self.add(TokenKind::Anchor, key.value.clone()),
+                LinkKind::Path | LinkKind::Page => {
+                    if let Some((_, frag)) = key.value.split_once('#') {
+                        self.add(TokenKind::Anchor, frag.to_string());
                     }
-                    self.inlines(content)
                 }
-                Inline::Image { src, .. } => self.add(TokenKind::Image, keys::image_key(src)),
-                Inline::Html { .. } | Inline::SoftBreak | Inline::HardBreak => {}
-            }
-        }
-    }
-
-    fn step(&mut self, step: &Step) {
-        self.inlines(&step.command);
-        for id in step.identifiers.iter().filter(|i| i.kind == IdentifierKind::Name) {
-            self.text(&id.value);
-        }
-        self.blocks(&step.body);
+                LinkKind::Mailto | LinkKind::Empty => {}
+            },
+            Inline::Image { src, .. } => self.add(TokenKind::Image, keys::image_key(src)),
+            _ => {}
+        });
     }
 
     fn blocks(&mut self, blocks: &[Block]) {
-        // Depth is bounded by the parser (`parse::MAX_DEPTH`), so recursion is safe.
-        for block in blocks {
-            match block {
-                Block::Paragraph { content, .. } => self.inlines(content),
-                Block::Procedure(p) => p.steps.iter().for_each(|s| self.step(s)),
-                Block::Choices { items, .. } | Block::List { items, .. } => {
-                    items.iter().for_each(|i| self.blocks(&i.blocks))
-                }
-                Block::Note(n) => self.blocks(&n.blocks),
-                Block::Result { content, .. } | Block::Quote { blocks: content, .. } => self.blocks(content),
-                Block::Table(t) => {
-                    let own_cells = t.rows.iter().flat_map(|r| r.cells.iter().skip(r.inherited as usize));
-                    for cell in t.header.iter().chain(own_cells) {
-                        self.blocks(&cell.blocks);
+        crate::walk::nodes(blocks, &mut |node| {
+            match node {
+                Node::Step(step) => {
+                    self.inlines(&step.command);
+                    for id in step.identifiers.iter().filter(|i| i.kind == IdentifierKind::Name) {
+                        self.text(&id.value);
                     }
                 }
-                Block::Code(code) => {
+                Node::Block(Block::Paragraph { content, .. }) => self.inlines(content),
+                Node::Block(Block::Code(code)) => {
                     if let Some(id) = &code.attr_id {
                         self.add(TokenKind::Anchor, id.clone());
                     }
@@ -207,10 +185,11 @@ impl Collector {
                     }
                     self.text(&code.code);
                 }
-                Block::Heading { heading, .. } => self.heading(heading),
-                Block::Html { .. } | Block::Rule { .. } => {}
+                Node::Block(Block::Heading { heading, .. }) => self.heading(heading),
+                Node::Block(_) | Node::Cell(_) => {}
             }
-        }
+            Flow::Descend
+        });
     }
 }
 

@@ -410,7 +410,7 @@ impl Guide {
     pub fn steps(&self) -> Vec<&Step> {
         let mut out = Vec::new();
         for section in &self.sections {
-            collect_steps(&section.blocks, &mut out);
+            crate::walk::steps(&section.blocks, &mut |s| out.push(s));
         }
         out
     }
@@ -418,7 +418,7 @@ impl Guide {
     /// Visit every step at every depth, mutably, in document order.
     pub fn for_each_step_mut(&mut self, f: &mut dyn FnMut(&mut Step)) {
         for section in &mut self.sections {
-            steps_mut(&mut section.blocks, f);
+            crate::walk::steps_mut(&mut section.blocks, f);
         }
     }
 
@@ -483,127 +483,22 @@ fn direct_substeps<'a>(blocks: &'a [Block], out: &mut Vec<&'a Step>) {
     }
 }
 
-fn steps_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Step)) {
-    for block in blocks {
-        match block {
-            Block::Procedure(p) => {
-                for step in &mut p.steps {
-                    f(step);
-                    steps_mut(&mut step.body, f);
-                }
-            }
-            Block::Choices { items, .. } | Block::List { items, .. } => {
-                items.iter_mut().for_each(|i| steps_mut(&mut i.blocks, f))
-            }
-            Block::Note(n) => steps_mut(&mut n.blocks, f),
-            Block::Quote { blocks, .. } | Block::Result { content: blocks, .. } => steps_mut(blocks, f),
-            _ => {}
-        }
-    }
-}
-
-fn collect_steps<'a>(blocks: &'a [Block], out: &mut Vec<&'a Step>) {
-    // Depth is bounded by the parser (see `parse::MAX_DEPTH`), so recursion is safe.
-    for block in blocks {
-        match block {
-            Block::Procedure(p) => {
-                for step in &p.steps {
-                    out.push(step);
-                    collect_steps(&step.body, out);
-                }
-            }
-            Block::Choices { items, .. } | Block::List { items, .. } => {
-                for item in items {
-                    collect_steps(&item.blocks, out);
-                }
-            }
-            Block::Note(n) => collect_steps(&n.blocks, out),
-            Block::Quote { blocks, .. } | Block::Result { content: blocks, .. } => collect_steps(blocks, out),
-            _ => {}
-        }
-    }
-}
-
 /// Visit every inline at every depth of these blocks, mutably (table cells included), and
-/// of the inlines nested in links and emphasis. Depth is bounded by the parser.
+/// of the inlines nested in links and emphasis.
 pub fn for_each_inline_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Inline)) {
-    fn inlines(content: &mut [Inline], f: &mut dyn FnMut(&mut Inline)) {
-        for inline in content {
-            f(inline);
-            match inline {
-                Inline::Strong { content }
-                | Inline::Emphasis { content }
-                | Inline::Strikethrough { content }
-                | Inline::Link { content, .. } => inlines(content, f),
-                _ => {}
-            }
-        }
-    }
-    for block in blocks {
-        match block {
-            Block::Paragraph { content, .. } => inlines(content, f),
-            Block::Procedure(p) => {
-                for step in &mut p.steps {
-                    inlines(&mut step.command, f);
-                    for_each_inline_mut(&mut step.body, f);
-                }
-            }
-            Block::Choices { items, .. } | Block::List { items, .. } => {
-                items.iter_mut().for_each(|i| for_each_inline_mut(&mut i.blocks, f))
-            }
-            Block::Note(n) => for_each_inline_mut(&mut n.blocks, f),
-            Block::Result { content, .. } | Block::Quote { blocks: content, .. } => for_each_inline_mut(content, f),
-            Block::Table(t) => {
-                for cell in t.header.iter_mut().chain(t.rows.iter_mut().flat_map(|r| r.cells.iter_mut())) {
-                    for_each_inline_mut(&mut cell.blocks, f);
-                }
-            }
-            Block::Heading { heading, .. } => inlines(&mut heading.content, f),
-            Block::Code(_) | Block::Html { .. } | Block::Rule { .. } => {}
-        }
-    }
+    crate::walk::all_inlines_mut(blocks, f)
 }
 
 /// The link keys of a step's own content (its command and body, not its sub-steps).
 pub fn own_link_keys(step: &Step) -> Vec<LinkKey> {
-    fn inlines(content: &[Inline], out: &mut Vec<LinkKey>) {
-        for inline in content {
-            match inline {
-                Inline::Link { key, content, .. } => {
-                    out.push(key.clone());
-                    inlines(content, out);
-                }
-                Inline::Strong { content } | Inline::Emphasis { content } | Inline::Strikethrough { content } => {
-                    inlines(content, out)
-                }
-                _ => {}
-            }
-        }
-    }
-    fn blocks(list: &[Block], out: &mut Vec<LinkKey>) {
-        for block in list {
-            match block {
-                Block::Paragraph { content, .. } => inlines(content, out),
-                Block::Choices { items, .. } | Block::List { items, .. } => {
-                    items.iter().for_each(|i| blocks(&i.blocks, out))
-                }
-                Block::Note(n) => blocks(&n.blocks, out),
-                Block::Result { content, .. } | Block::Quote { blocks: content, .. } => blocks(content, out),
-                Block::Table(t) => {
-                    for cell in
-                        t.header.iter().chain(t.rows.iter().flat_map(|r| r.cells[r.inherited as usize..].iter()))
-                    {
-                        blocks(&cell.blocks, out);
-                    }
-                }
-                Block::Heading { heading, .. } => inlines(&heading.content, out),
-                Block::Procedure(_) | Block::Code(_) | Block::Html { .. } | Block::Rule { .. } => {}
-            }
-        }
-    }
     let mut out = Vec::new();
-    inlines(&step.command, &mut out);
-    blocks(&step.body, &mut out);
+    let mut push = |i: &Inline| {
+        if let Inline::Link { key, .. } = i {
+            out.push(key.clone())
+        }
+    };
+    crate::walk::inlines(&step.command, &mut push);
+    crate::walk::own_blocks(step, &mut |b| crate::walk::inlines(crate::walk::block_inlines(b), &mut push));
     out
 }
 

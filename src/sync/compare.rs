@@ -576,7 +576,7 @@ pub(super) fn section_sim(x: &Section, kx: &[String], y: &Section, ky: &[String]
 
 pub(super) fn section_keys(s: &Section) -> Vec<String> {
     let mut keys = BTreeSet::new();
-    crate::build::walk(&s.blocks, &mut |b| match b {
+    crate::walk::blocks(&s.blocks, &mut |b| match b {
         Block::Procedure(p) => {
             for step in &p.steps {
                 keys.extend(step.identifiers.iter().map(|i| format!("{:?}:{}", i.kind, i.value)));

@@ -170,7 +170,7 @@ const API_VERBS: &[&str] = &[
 
 fn learn_names(g: &Guide, out: &mut BTreeSet<String>) {
     for section in &g.sections {
-        crate::build::walk(&section.blocks, &mut |b| {
+        crate::walk::blocks(&section.blocks, &mut |b| {
             if let Block::Table(t) = b {
                 for r in &t.records {
                     out.extend(r.role.iter().chain(r.policy.iter()).filter(|n| is_learnable(n)).cloned());
@@ -389,7 +389,7 @@ type UnitTexts = (String, String, Span, Span, String, String, Option<StepId>, BT
 /// still counts as kept.
 fn whole_text(blocks: &[Block]) -> String {
     let mut out = String::new();
-    crate::build::walk(blocks, &mut |b| {
+    crate::walk::blocks(blocks, &mut |b| {
         match b {
             Block::Paragraph { content, .. } => out.push_str(&plain_text(content)),
             Block::Procedure(p) => {
@@ -438,7 +438,7 @@ fn names_and_glossary(settings: &Settings<'_>, units: &Units<'_>, out: &mut Vec<
     for (e, z) in &units.sections {
         // Roles and policies of the section's tables are compared by `sync::record-missing`.
         let mut records = BTreeSet::new();
-        crate::build::walk(&e.blocks, &mut |b| {
+        crate::walk::blocks(&e.blocks, &mut |b| {
             if let Block::Table(t) = b {
                 for r in &t.records {
                     records.extend(r.role.iter().chain(r.policy.iter()).cloned());

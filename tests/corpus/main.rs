@@ -6,9 +6,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use preflight::build::walk;
 use preflight::model::{Block, Guide, Step};
 use preflight::project::guess_locale;
+use preflight::walk::blocks as walk;
 use preflight::{Severity, Source};
 use serde::Deserialize;
 
