@@ -98,7 +98,19 @@ pub fn render_all_with(
         render::site::outputs(config, compiled, &pairs, &sync_report, &statuses, &manifests, theme)?;
     files.extend(site);
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok((files, sync_report, site_diagnostics))
+    let mut diagnostics = site_diagnostics;
+    for (dir, locale) in &config.folders {
+        let ui = theme.ui_locale(locale);
+        if ui != locale {
+            diagnostics.push(Diagnostic::warning(
+                "site::no-ui-strings",
+                dir,
+                crate::model::Span::default(),
+                format!("the site has no words for `{locale}`: its pages use those of `{ui}`"),
+            ));
+        }
+    }
+    Ok((files, sync_report, diagnostics))
 }
 
 /// Build the project at `root` into `out`.
@@ -214,14 +226,16 @@ pub fn build_project(project: Project, out: &Path, theme: &render::site::Theme) 
     let rules = rules::load_file(&project.rules_path()).map_err(|e| {
         BuildError::Project(ProjectError::Config { path: e.path, line: e.line, column: e.column, message: e.message })
     })?;
-    let (mut compiled, diagnostics) = compile(&project).map_err(BuildError::Project)?;
+    let (mut compiled, mut diagnostics) = compile(&project).map_err(BuildError::Project)?;
     let (files, sync, site_diagnostics) =
         render_all_with(&project.config, &rules, &compiled, theme).map_err(BuildError::Site)?;
-    // The site's diagnostics (broken links) belong to the page that holds them.
+    // The site's diagnostics (broken links) belong to the page that holds them; the others
+    // (a locale without UI strings) to the project.
     let by_file: BTreeMap<String, usize> = compiled.iter().enumerate().map(|(i, c)| (c.file.display(), i)).collect();
     for d in site_diagnostics {
-        if let Some(&i) = by_file.get(&d.file) {
-            compiled[i].diagnostics.push(d);
+        match by_file.get(&d.file) {
+            Some(&i) => compiled[i].diagnostics.push(d),
+            None => diagnostics.push(d),
         }
     }
     let report = emit::write_tree(out, &project.source_dirs(), &files)

@@ -286,3 +286,25 @@ fn a_link_out_of_the_project_is_said_and_skipped() {
     assert!(!err.contains(":0:0"), "{err}");
     assert!(out.contains("built 5 guides"), "{out}");
 }
+
+/// See issue 9: a project in a language the site has no words for used to fail with an
+/// error naming `i18n/fr-FR.toml`, a file the user does not have.
+#[test]
+fn a_locale_without_ui_strings_builds_with_a_warning_and_english_words() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = tmp.path();
+    write(r, "preflight.toml", "[locales.en-US]\npath = \"en\"\n\n[locales.fr-FR]\npath = \"fr\"\n");
+    write(r, "en/user.md", EN_USER);
+    write(
+        r,
+        "fr/user.md",
+        "# Créer un utilisateur RAM\n\nUne identité par personne.\n\n1.  Ouvrez la [console RAM](https://ram.console.aliyun.com/).\n\n2.  Choisissez **Identities** \\> **Users**.\n\n3.  Saisissez `dev-ops` et cliquez sur **OK**.\n\n    ![Le formulaire](https://static-aliyun-doc.oss-cn-hangzhou.aliyuncs.com/assets/img/en-US/1/p48004.png)\n",
+    );
+    let (code, _, err) = run_in(r, &["build"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("fr: warning[site::no-ui-strings]"), "{err}");
+    assert!(!err.contains("i18n/"), "no file the user does not have is named: {err}");
+    let page = std::fs::read_to_string(r.join("generated/site/fr-FR/user.html")).unwrap();
+    assert!(page.contains("lang=\"fr-FR\""), "the page keeps its language");
+    assert!(page.contains("Créer un utilisateur RAM"));
+}

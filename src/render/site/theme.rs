@@ -31,6 +31,9 @@ impl fmt::Display for ThemeError {
 
 impl std::error::Error for ThemeError {}
 
+/// The UI strings used for a locale the theme has no words for, nor a locale of its language.
+const FALLBACK_UI: &str = "en-US";
+
 /// The UI strings of one locale (`templates/i18n/<locale>.toml`). Every key is required
 /// and unknown keys are errors, so the two files cannot drift apart silently. `{name}`
 /// placeholders are filled by the renderer (or by the site script for the `js_` strings).
@@ -245,19 +248,34 @@ impl Theme {
             .map_err(|e| ThemeError { file: template.to_string(), message: error_chain(&e) })
     }
 
-    /// The name of `locale` in the language of `ui`, for prose ("不同于英文版").
+    /// The name of `locale` in the language of `ui`, for prose ("不同于英文版"); a locale the
+    /// theme has no words for is named by its tag.
     pub(crate) fn language_in(&self, ui: &Ui, locale: &str) -> Result<String, ThemeError> {
         match ui.languages.get(locale) {
             Some(name) => Ok(name.clone()),
-            None => Ok(self.ui(locale)?.language_name.clone()),
+            None => Ok(self.ui.get(locale).map_or_else(|| locale.to_string(), |u| u.language_name.clone())),
         }
     }
 
+    /// The UI strings the pages of `locale` use: its own, else those of a locale of the
+    /// same language (`zh-TW` → `zh-CN`), else English. See [`Theme::ui_locale`].
     pub(crate) fn ui(&self, locale: &str) -> Result<&Ui, ThemeError> {
-        self.ui.get(locale).ok_or_else(|| ThemeError {
-            file: format!("i18n/{locale}.toml"),
-            message: format!("no UI strings for locale `{locale}`"),
+        let chosen = self.ui_locale(locale);
+        self.ui.get(chosen).ok_or_else(|| ThemeError {
+            file: format!("i18n/{chosen}.toml"),
+            message: format!("no UI strings for locale `{chosen}`"),
         })
+    }
+
+    /// Which locale's UI strings the pages of `locale` use. Equal to `locale` when the theme
+    /// has words for it; a project in `fr-FR` builds, its pages in English words.
+    pub fn ui_locale<'a>(&'a self, locale: &'a str) -> &'a str {
+        if self.ui.contains_key(locale) {
+            return locale;
+        }
+        let language = |tag: &str| tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        let wanted = language(locale);
+        self.ui.keys().find(|k| language(k) == wanted).map_or(FALLBACK_UI, |k| k.as_str())
     }
 
     /// The reload script `serve` injects into the pages it serves.
