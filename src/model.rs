@@ -66,6 +66,32 @@ pub struct Guide {
     pub sections: Vec<Section>,
 }
 
+/// How a pair was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum PairedBy {
+    /// `[[pair]]` in `preflight.toml` or an entry of its pairs file.
+    Config,
+    SamePath,
+    TopicId,
+    /// The content-based engine of `preflight pair`.
+    Content,
+    /// No counterpart was found: one side is `None`.
+    Unpaired,
+}
+
+impl PairedBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PairedBy::Config => "config",
+            PairedBy::SamePath => "same-path",
+            PairedBy::TopicId => "topic-id",
+            PairedBy::Content => "content",
+            PairedBy::Unpaired => "unpaired",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum IdSource {

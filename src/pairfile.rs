@@ -32,7 +32,7 @@ struct RawEntry {
 
 /// Parse a pairs file; errors carry 1-based line and column.
 pub fn parse(text: &str) -> Result<Vec<Entry>, (u32, u32, String)> {
-    let list: List = crate::project::parse_toml(text)?;
+    let list: List = crate::source::parse_toml(text)?;
     let source = crate::source::Source::new("", text);
     Ok(list
         .pairs

@@ -21,31 +21,7 @@ use crate::matching::{self, Page, Params};
 use crate::model::IdSource;
 use crate::project::{Compiled, Config};
 
-/// How a pair was made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum PairedBy {
-    /// `[[pair]]` in `preflight.toml` or an entry of its pairs file.
-    Config,
-    SamePath,
-    TopicId,
-    /// The content-based engine of `preflight pair`.
-    Content,
-    /// No counterpart was found: one side is `None`.
-    Unpaired,
-}
-
-impl PairedBy {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PairedBy::Config => "config",
-            PairedBy::SamePath => "same-path",
-            PairedBy::TopicId => "topic-id",
-            PairedBy::Content => "content",
-            PairedBy::Unpaired => "unpaired",
-        }
-    }
-}
+pub use crate::model::PairedBy;
 
 #[derive(Debug, Clone, Copy)]
 pub struct GuidePair<'a> {

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use crate::diag::Diagnostic;
 use crate::model::{Guide, Span};
 use crate::parse;
-use crate::source::Source;
+use crate::source::{Source, parse_toml};
 
 pub const CONFIG_FILE: &str = "preflight.toml";
 /// The rules file read when `preflight.toml` names none.
@@ -232,17 +232,6 @@ pub fn load_config(root: &Path) -> Result<Option<(Config, String)>, ProjectError
 /// Parse a config text; errors carry 1-based line and column.
 pub fn parse_config(text: &str) -> Result<Config, (u32, u32, String)> {
     parse_toml(text)
-}
-
-/// Parse any TOML document into `T`; errors carry 1-based line and column.
-pub fn parse_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, (u32, u32, String)> {
-    toml::from_str(text).map_err(|err| {
-        let (line, column) = err.span().map_or((1, 1), |s| {
-            let src = Source::new("", text);
-            src.line_col(s.start)
-        });
-        (line, column, err.message().to_string())
-    })
 }
 
 /// The locale a folder holds by its conventional name, and how strongly the name says so
@@ -539,8 +528,8 @@ pub struct Compiled {
     pub file: SourceFile,
     pub guide: Option<Guide>,
     pub diagnostics: Vec<Diagnostic>,
-    /// How the guide was paired and named, once [`crate::pairs::name_pairs`] has run.
-    pub paired_by: Option<crate::pairs::PairedBy>,
+    /// How the guide was paired and named, once `pairs::name_pairs` has run.
+    pub paired_by: Option<crate::model::PairedBy>,
     /// The page's text as decoded (line breaks normalised): what the content checks read,
     /// so no later stage goes back to the file system.
     pub text: Option<String>,

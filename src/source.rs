@@ -159,6 +159,15 @@ fn line_starts(text: &str) -> Vec<usize> {
     starts
 }
 
+/// Parse any TOML document into `T`; errors carry the 1-based line and column of the
+/// problem. Every TOML file preflight reads (config, pairs file, UI strings) goes through it.
+pub fn parse_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, (u32, u32, String)> {
+    toml::from_str(text).map_err(|err| {
+        let (line, column) = err.span().map_or((1, 1), |s| Source::new("", text).line_col(s.start));
+        (line, column, err.message().to_string())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -211,7 +211,7 @@ impl Theme {
                 assets.insert(asset.to_string(), bytes);
             } else if let Some(locale) = path.strip_prefix("i18n/").and_then(|p| p.strip_suffix(".toml")) {
                 let strings: Ui =
-                    crate::project::parse_toml(&text()?).map_err(|(line, column, message)| ThemeError {
+                    crate::source::parse_toml(&text()?).map_err(|(line, column, message)| ThemeError {
                         file: format!("{path}:{line}:{column}"),
                         message: message.trim_end_matches('.').to_string(),
                     })?;
