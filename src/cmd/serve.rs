@@ -31,7 +31,7 @@ use http_body_util::{Either, Full};
 use hyper::body::{Body, Frame, SizeHint};
 use hyper::{Method, Request, Response, StatusCode};
 use preflight::build;
-use preflight::render::site::{SITE_DIR, Theme};
+use preflight::render::site::{SITE_DIR, Theme, ThemeError};
 
 use super::CmdResult;
 
@@ -137,11 +137,30 @@ fn out_dir(args: &Args) -> &Path {
     args.folders.out.as_deref().unwrap_or(Path::new("generated"))
 }
 
+/// Read a theme folder (`templates/`) from disk: the site renderer itself never touches
+/// the file system. Errors name the file, and the line where there is one.
+fn load_theme(dir: &Path) -> Result<Theme, ThemeError> {
+    let mut files = std::collections::BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| ThemeError { file: dir.display().to_string(), message: e.to_string() })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        let bytes = std::fs::read(entry.path())
+            .map_err(|e| ThemeError { file: entry.path().display().to_string(), message: e.to_string() })?;
+        files.insert(rel, bytes);
+    }
+    Theme::from_files(files)
+        .map_err(|e| ThemeError { file: dir.join(&e.file).display().to_string(), message: e.message })
+}
+
 /// Build once; print the outcome. A broken theme or project leaves the last good site.
 fn rebuild(args: &Args) -> bool {
     let loaded;
     let theme = if args.templates.is_dir() {
-        match Theme::load(&args.templates) {
+        match load_theme(&args.templates) {
             Ok(t) => {
                 loaded = t;
                 &loaded

@@ -10,3 +10,4 @@ mod project;
 mod run;
 mod site;
 mod sync;
+mod tidy;

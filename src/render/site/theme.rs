@@ -1,7 +1,7 @@
 //! The theme of the site: tera templates, UI strings per locale and static assets, all
 //! from `templates/`. The copy compiled into the binary ([`Theme::embedded`]) is what
 //! `build` uses, so a build depends only on the sources and the binary; `serve` loads the
-//! folder from disk ([`Theme::load`]) so that an edited template shows without a rebuild
+//! folder from disk (`preflight serve` reads it and hands the files to [`Theme::from_files`]) so that an edited template shows without a rebuild
 //! of preflight.
 //!
 //! Invariant: every template escapes every value, whatever its file name: autoescape is
@@ -11,7 +11,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -179,23 +178,6 @@ impl Theme {
         })
     }
 
-    /// Read a theme folder (`templates/`). I/O happens here and nowhere else in the site.
-    pub fn load(dir: &Path) -> Result<Theme, ThemeError> {
-        let mut files = BTreeMap::new();
-        for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-            let entry = entry.map_err(|e| ThemeError { file: dir.display().to_string(), message: e.to_string() })?;
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-            let rel = rel.to_string_lossy().replace('\\', "/");
-            let bytes = std::fs::read(entry.path())
-                .map_err(|e| ThemeError { file: entry.path().display().to_string(), message: e.to_string() })?;
-            files.insert(rel, bytes);
-        }
-        Theme::from_files(files).map_err(|e| ThemeError { file: display(dir, &e.file), message: e.message })
-    }
-
     /// Build a theme from its files, keyed by path relative to the theme folder.
     pub fn from_files(files: BTreeMap<String, Vec<u8>>) -> Result<Theme, ThemeError> {
         let mut tera = tera::Tera::new();
@@ -282,10 +264,6 @@ impl Theme {
     pub fn reload_script() -> &'static [u8] {
         EMBEDDED.iter().find(|(p, _)| *p == "serve/reload.js").map(|(_, b)| *b).unwrap_or_default()
     }
-}
-
-fn display(dir: &Path, file: &str) -> String {
-    PathBuf::from(dir).join(file).display().to_string()
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {
