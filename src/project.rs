@@ -55,8 +55,8 @@ pub struct Config {
     pub out: Option<String>,
     /// Findings that make `build` fail (exit 1): `["drift"]`. `sync` always fails on them.
     pub deny: Vec<Deny>,
-    /// The content checks of sync (`[content]`): see [`crate::sync::content::ContentConfig`].
-    pub content: crate::sync::content::ContentConfig,
+    /// The content checks of sync (`[content]`): see [`content::ContentConfig`].
+    pub content: content::ContentConfig,
 }
 
 /// What `deny` (and `build --deny`) can name.
@@ -564,4 +564,95 @@ pub fn compile_file(file: &SourceFile) -> Compiled {
 /// Parse every file of the project, in parallel; the result is in file order.
 pub fn compile_all(project: &Project) -> Vec<Compiled> {
     project.files.par_iter().map(compile_file).collect()
+}
+
+/// The `[content]` table of `preflight.toml`: which content checks sync makes on the
+/// translated side, and how (see `sync::content`).
+pub mod content {
+    use std::collections::BTreeMap;
+
+    use serde::Deserialize;
+
+    use crate::diag::Severity;
+
+    /// `[content]` of `preflight.toml`.
+    #[derive(Debug, Clone, PartialEq, Deserialize)]
+    #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+    pub struct ContentConfig {
+        /// Spacing between CJK and Latin letters or digits: `auto` (the majority of the zh-CN
+        /// pages checked, when at least `sync::content::CLEAR_MAJORITY` of the gaps agree), `none`
+        /// (`创建RAM用户`) or `space` (`创建 RAM 用户`).
+        pub spacing: Convention,
+        /// Names that must appear unchanged in both languages of an aligned step or section,
+        /// added to the learnt ones.
+        pub do_not_translate: Vec<String>,
+        /// Learn do-not-translate names from the project: the roles and policies of its
+        /// en-US tables and the API names (`CreateUser`) of its en-US steps.
+        pub learn_names: bool,
+        /// `en term = zh term`: where the en-US side of an aligned step or section holds the
+        /// en term, the zh-CN side must hold the zh term.
+        pub glossary: BTreeMap<String, String>,
+        /// Severity of each check, or `off`.
+        pub checks: Checks,
+    }
+
+    impl Default for ContentConfig {
+        fn default() -> ContentConfig {
+            ContentConfig {
+                spacing: Convention::Auto,
+                do_not_translate: Vec::new(),
+                learn_names: true,
+                glossary: BTreeMap::new(),
+                checks: Checks::default(),
+            }
+        }
+    }
+
+    #[derive(Debug, Clone, PartialEq, Deserialize)]
+    #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+    pub struct Checks {
+        pub untranslated: Level,
+        pub cjk_spacing: Level,
+        pub punctuation_width: Level,
+        pub do_not_translate: Level,
+        pub glossary_term: Level,
+    }
+
+    impl Default for Checks {
+        fn default() -> Checks {
+            Checks {
+                untranslated: Level::Warning,
+                cjk_spacing: Level::Warning,
+                punctuation_width: Level::Warning,
+                do_not_translate: Level::Warning,
+                glossary_term: Level::Warning,
+            }
+        }
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+    #[serde(rename_all = "kebab-case")]
+    pub enum Level {
+        Off,
+        Warning,
+        Error,
+    }
+
+    impl Level {
+        pub fn severity(self) -> Option<Severity> {
+            match self {
+                Level::Off => None,
+                Level::Warning => Some(Severity::Warning),
+                Level::Error => Some(Severity::Error),
+            }
+        }
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+    #[serde(rename_all = "kebab-case")]
+    pub enum Convention {
+        Auto,
+        None,
+        Space,
+    }
 }
