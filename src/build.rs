@@ -223,9 +223,7 @@ fn share_step_ids(config: &Config, compiled: &mut [Compiled]) {
 /// Build a discovered project into `out`.
 pub fn build_project(project: Project, out: &Path, theme: &render::site::Theme) -> Result<BuildResult, BuildError> {
     // A bad rules file stops the build before anything is rendered or written.
-    let rules = rules::load_file(&project.rules_path()).map_err(|e| {
-        BuildError::Project(ProjectError::Config { path: e.path, line: e.line, column: e.column, message: e.message })
-    })?;
+    let rules = rules::load_file(&project.rules_path()).map_err(|e| BuildError::Project(ProjectError::Config(e)))?;
     let (mut compiled, mut diagnostics) = compile(&project).map_err(BuildError::Project)?;
     let (files, sync, site_diagnostics) =
         render_all_with(&project.config, &rules, &compiled, theme).map_err(BuildError::Site)?;

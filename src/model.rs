@@ -562,8 +562,10 @@ pub fn clip(s: &str, max: usize) -> String {
 /// With `link_targets`, each paragraph's link destinations follow its text: a name may
 /// sit only in a URL.
 pub fn blocks_text(blocks: &[Block], link_targets: bool, out: &mut String) {
-    for block in blocks {
-        match block {
+    use crate::walk::{Flow, Node};
+    crate::walk::nodes(blocks, &mut |node| {
+        let Node::Block(block) = node else { return Flow::Descend };
+        let flow = match block {
             Block::Paragraph { content, .. } => {
                 out.push_str(&plain_text(content));
                 if link_targets {
@@ -574,26 +576,30 @@ pub fn blocks_text(blocks: &[Block], link_targets: bool, out: &mut String) {
                         }
                     }
                 }
+                Flow::Descend
             }
-            Block::Choices { items, .. } | Block::List { items, .. } => {
-                items.iter().for_each(|i| blocks_text(&i.blocks, link_targets, out))
-            }
-            Block::Note(n) => blocks_text(&n.blocks, link_targets, out),
-            Block::Result { content, .. } | Block::Quote { blocks: content, .. } => {
-                blocks_text(content, link_targets, out)
-            }
+            // A table reads as its cells' texts; sub-procedures have text of their own.
             Block::Table(t) => {
                 for cell in t.header.iter().chain(t.rows.iter().flat_map(|r| r.cells.iter())) {
                     out.push_str(&cell.text);
                     out.push(' ');
                 }
+                Flow::Skip
             }
-            Block::Code(c) => out.push_str(&c.code),
-            Block::Heading { heading, .. } => out.push_str(&heading.text),
-            Block::Procedure(_) | Block::Html { .. } | Block::Rule { .. } => {}
-        }
+            Block::Procedure(_) => Flow::Skip,
+            Block::Code(c) => {
+                out.push_str(&c.code);
+                Flow::Descend
+            }
+            Block::Heading { heading, .. } => {
+                out.push_str(&heading.text);
+                Flow::Descend
+            }
+            _ => Flow::Descend,
+        };
         out.push(' ');
-    }
+        flow
+    });
 }
 
 /// Collapse runs of whitespace (including U+00A0) to one space and trim.

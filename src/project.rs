@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, FileError};
 use crate::model::{Guide, Span};
 use crate::parse;
 use crate::source::{Source, parse_toml};
@@ -101,12 +101,9 @@ pub enum ProjectError {
         path: PathBuf,
         err: std::io::Error,
     },
-    Config {
-        path: PathBuf,
-        line: u32,
-        column: u32,
-        message: String,
-    },
+    /// A file of the project's configuration (`preflight.toml`, its pairs file, the rules
+    /// file) that cannot be used, at the position of the problem.
+    Config(FileError),
     NotFound {
         path: PathBuf,
     },
@@ -121,9 +118,7 @@ impl fmt::Display for ProjectError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ProjectError::Io { path, err } => write!(f, "{}: {err}", path.display()),
-            ProjectError::Config { path, line, column, message } => {
-                write!(f, "{}:{line}:{column}: {message}", path.display())
-            }
+            ProjectError::Config(e) => e.fmt(f),
             ProjectError::NotFound { path } => write!(f, "{}: no such directory", path.display()),
             ProjectError::Empty { root, message } => write!(f, "{}: {message}", root.display()),
         }
@@ -220,12 +215,17 @@ pub fn load_config(root: &Path) -> Result<Option<(Config, String)>, ProjectError
         Ok(source) => source.text,
         Err(err) => {
             let d = err.to_diagnostic(&path.display().to_string());
-            return Err(ProjectError::Config { path, line: d.span.line, column: d.span.column, message: d.message });
+            return Err(ProjectError::Config(FileError {
+                path,
+                line: d.span.line,
+                column: d.span.column,
+                message: d.message,
+            }));
         }
     };
     match parse_config(&text) {
         Ok(config) => Ok(Some((config, text))),
-        Err((line, column, message)) => Err(ProjectError::Config { path, line, column, message }),
+        Err((line, column, message)) => Err(ProjectError::Config(FileError { path, line, column, message })),
     }
 }
 
@@ -296,7 +296,7 @@ fn configured_locales(root: &Path, config: &Config, text: &str) -> Result<Option
     let config_path = root.join(CONFIG_FILE);
     let err = |offset: usize, message: String| {
         let (line, column) = Source::new("", text).line_col(offset);
-        ProjectError::Config { path: config_path.clone(), line, column, message }
+        ProjectError::Config(FileError { path: config_path.clone(), line, column, message })
     };
     let Some(spec) = &config.locale_spec else { return Ok(None) };
     let at = spec.span().start;
@@ -457,18 +457,15 @@ fn read_pairs_file(
     let path = root.join(name.get_ref());
     let text = std::fs::read_to_string(&path).map_err(|err| {
         let (line, column) = Source::new("", config_text).line_col(name.span().start);
-        ProjectError::Config {
+        ProjectError::Config(FileError {
             path: config_path,
             line,
             column,
             message: format!("pairs file `{}`: {err}", name.get_ref()),
-        }
+        })
     })?;
-    let list = crate::pairfile::parse(&text).map_err(|(line, column, message)| ProjectError::Config {
-        path: path.clone(),
-        line,
-        column,
-        message,
+    let list = crate::pairfile::parse(&text).map_err(|(line, column, message)| {
+        ProjectError::Config(FileError { path: path.clone(), line, column, message })
     })?;
     let base = path.parent().unwrap_or(root);
     let by_path: std::collections::HashMap<PathBuf, &SourceFile> = files

@@ -199,7 +199,6 @@ fn one_walk_over_the_model() {
 const KNOWN_WALKERS: &[&str] = &[
     "manifest.rs: fn code_tokens",
     "manifest.rs: fn collect",
-    "model.rs: fn blocks_text",
     "sync/compare.rs: fn blocks",
     "sync/compare.rs: fn own_blocks",
 ];
