@@ -94,6 +94,35 @@ fn build_never_writes_sources_and_is_byte_identical() {
     assert_eq!(snapshot_dir(&src), before, "a build changed docs-src");
 }
 
+/// The model depends only on a file's bytes, its relative path and its locale: the same
+/// project built from two places gives the same output, byte for byte.
+#[test]
+fn output_does_not_depend_on_where_the_project_lives() {
+    let tmp = tempfile::tempdir().unwrap();
+    let copy = |to: &std::path::Path| {
+        for entry in walkdir::WalkDir::new(root().join("docs-src")) {
+            let entry = entry.unwrap();
+            let rel = entry.path().strip_prefix(root().join("docs-src")).unwrap();
+            let dest = to.join(rel);
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&dest).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &dest).unwrap();
+            }
+        }
+    };
+    // The same folder name (the default site title), in two different places.
+    let (a, b) = (tmp.path().join("one/docs"), tmp.path().join("another place, deeper/x/docs"));
+    copy(&a);
+    copy(&b);
+    build::build(&a, &tmp.path().join("out-a")).unwrap();
+    build::build(&b, &tmp.path().join("out-b")).unwrap();
+    let (out_a, out_b) = (snapshot_dir(&tmp.path().join("out-a")), snapshot_dir(&tmp.path().join("out-b")));
+    assert!(out_a.len() > 10, "built something");
+    let differ: Vec<&String> = out_a.keys().filter(|k| out_a.get(*k) != out_b.get(*k)).collect();
+    assert!(differ.is_empty() && out_a.len() == out_b.len(), "outputs differ: {differ:?}");
+}
+
 #[test]
 fn failed_build_leaves_output_intact() {
     let tmp = tempfile::tempdir().unwrap();
