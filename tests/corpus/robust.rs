@@ -1,6 +1,7 @@
 //! Never panic on any input: corpus pages cut and spliced at deterministic pseudo-random
 //! places, with dialect syntax (bars, fences, labels, list markers, brackets) sprinkled
-//! in, go through parse, every renderer of the model, and sync against the original.
+//! in, go through parse, every renderer of the model, and sync against the original; and
+//! what comes out stays proportional to what went in (no output blow-up on any input).
 
 use preflight::Source;
 
@@ -79,6 +80,7 @@ fn mutated_pages_never_panic() {
     files.sort();
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut runs = 0;
+    let mut worst: f64 = 0.0;
     // Every 9th page, 6 mutations each: about 360 runs.
     for path in files.iter().step_by(9) {
         let text = std::fs::read_to_string(path).unwrap();
@@ -87,11 +89,27 @@ fn mutated_pages_never_panic() {
         for _ in 0..6 {
             let mutated = mutate(&text, &mut rng);
             let (guide, _) = preflight::parse::parse_guide(&Source::new(name.clone(), &mutated), "zh-CN");
-            let _ = preflight::render::text::outline(&guide);
-            let _ = preflight::render::json::to_json(&guide);
-            let _ = preflight::sync::compare(&original, &guide);
+            let outline = preflight::render::text::outline(&guide);
+            let json = preflight::render::json::to_json(&guide);
+            let comparison = preflight::sync::compare(&original, &guide);
+            // Output bound of issue 10: at most 10× the input, whatever the input (plus a
+            // constant for the frame of an empty page).
+            let bound = 10 * (mutated.len() + text.len()) + 4096;
+            for (what, len) in [("outline", outline.len()), ("json", json.len())] {
+                if mutated.len() >= 2000 {
+                    worst = worst.max(len as f64 / mutated.len() as f64);
+                }
+                assert!(len <= bound, "{name}: {what} of {len} bytes for {} bytes of input", mutated.len());
+            }
+            let steps = original.steps().len() + guide.steps().len();
+            assert!(
+                comparison.findings.len() <= 4 * (steps + text.lines().count() + mutated.lines().count()) + 16,
+                "{name}: {} findings",
+                comparison.findings.len()
+            );
             runs += 1;
         }
     }
     assert!(runs > 300, "{runs}");
+    println!("robust: {runs} mutated pages; largest output {worst:.1}× its input (pages of 2 KB or more)");
 }
