@@ -92,7 +92,7 @@ pub fn render_all_with(
     files.push(OutputFile { path: "sync.json".into(), bytes: render::json::to_json(&sync_report).into_bytes() });
     files.push(OutputFile { path: "schema/sync.schema.json".into(), bytes: render::sync::sync_schema().into_bytes() });
     let manifests = manifest::build_all(&pairs, &comparisons, rules);
-    files.extend(manifest::outputs(&manifests));
+    files.extend(manifest_outputs(&manifests));
     let manifests: Vec<manifest::Manifest> = manifests.into_iter().map(|(_, m)| m).collect();
     let (site, site_diagnostics) =
         render::site::outputs(config, compiled, &pairs, &sync_report, &statuses, &manifests, theme)?;
@@ -293,4 +293,18 @@ pub fn walk(blocks: &[Block], f: &mut dyn FnMut(&Block)) {
 
 pub fn all_diagnostics(compiled: &[Compiled]) -> impl Iterator<Item = &Diagnostic> {
     compiled.iter().flat_map(|c| c.diagnostics.iter())
+}
+
+/// The manifest files of a build, and the schemas of manifests and run results.
+fn manifest_outputs(manifests: &[(String, manifest::Manifest)]) -> Vec<OutputFile> {
+    let mut files: Vec<OutputFile> = manifests
+        .iter()
+        .map(|(path, m)| OutputFile { path: path.clone(), bytes: manifest::to_toml(m).into_bytes() })
+        .collect();
+    files.push(OutputFile { path: "schema/manifest.schema.json".into(), bytes: manifest::manifest_schema().into_bytes() });
+    files.push(OutputFile {
+        path: "schema/results.schema.json".into(),
+        bytes: crate::run::results_schema().into_bytes(),
+    });
+    files
 }

@@ -72,16 +72,7 @@ pub fn allowed_env<I: IntoIterator<Item = (OsString, OsString)>>(
     out
 }
 
-/// An io::Error as a message: lower-case, without the `(os error N)` suffix.
-pub fn io_message(err: &std::io::Error) -> String {
-    let text = err.to_string();
-    let text = text.split(" (os error").next().unwrap_or(&text);
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(c) => c.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
+pub use crate::diag::io_message;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
