@@ -99,6 +99,8 @@ struct RuleDef {
     mutates: bool,
     #[serde(default = "yes")]
     required: bool,
+    #[serde(default)]
+    tags: Vec<String>,
 }
 
 fn default_timeout() -> u64 {
@@ -133,6 +135,8 @@ pub struct Rule {
     pub depends_on: Vec<String>,
     pub mutates: bool,
     pub required: bool,
+    /// Given to every check of the rule, for `run --tag`.
+    pub tags: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -301,6 +305,7 @@ fn validate(def: &RuleDef) -> Result<Rule, Invalid> {
         depends_on: def.depends_on.iter().map(|d| d.get_ref().clone()).collect(),
         mutates: def.mutates,
         required: def.required,
+        tags: def.tags.clone(),
     })
 }
 

@@ -37,7 +37,9 @@ use crate::model::SyncStatus;
 use crate::rules;
 
 /// Version of the manifest format. Bump on any change a reader could notice.
-pub const MANIFEST_VERSION: u32 = 1;
+pub const MANIFEST_VERSION: u32 = 2;
+/// The oldest manifest version this preflight still reads (version 1 had no `tags`).
+pub const MANIFEST_VERSION_MIN: u32 = 1;
 /// Longest timeout a manifest may ask for (a day).
 pub const MAX_TIMEOUT_SECS: u64 = 86_400;
 
@@ -85,6 +87,9 @@ pub struct Check {
     pub title: Text,
     /// `locale/path.md:line:column` of the step or table row in each language.
     pub span: Text,
+    /// Tags for selection (`run --tag`): those of the rule that made the check.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
     /// The rule that made an automated check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,

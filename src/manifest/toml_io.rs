@@ -7,7 +7,7 @@ use std::path::Path;
 use regex::Regex;
 use serde::Deserialize;
 
-use super::{CheckKind, MANIFEST_VERSION, MAX_TIMEOUT_SECS, Manifest, ManifestError};
+use super::{CheckKind, MANIFEST_VERSION, MANIFEST_VERSION_MIN, MAX_TIMEOUT_SECS, Manifest, ManifestError};
 use crate::ids::CheckId;
 use crate::rules;
 
@@ -79,12 +79,12 @@ pub fn parse(text: &str, path: &Path) -> Result<Manifest, ManifestError> {
     let at = |i: usize, field: fn(&CheckPositions) -> &Option<toml::Spanned<toml::Value>>| {
         pos.check.get(i).map_or(0, |c| field(c.get_ref()).as_ref().map_or(c.span().start, |s| s.span().start))
     };
-    if manifest.manifest_version != MANIFEST_VERSION {
+    if !(MANIFEST_VERSION_MIN..=MANIFEST_VERSION).contains(&manifest.manifest_version) {
         let offset = pos.manifest_version.as_ref().map_or(0, |s| s.span().start);
         let v = manifest.manifest_version;
         return Err(err_at(
             offset,
-            format!("unsupported manifest_version {v} (this preflight reads {MANIFEST_VERSION})"),
+            format!("unsupported manifest_version {v} (this preflight reads {MANIFEST_VERSION_MIN} to {MANIFEST_VERSION})"),
         ));
     }
     let mut seen: BTreeSet<&str> = BTreeSet::new();
