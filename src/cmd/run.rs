@@ -69,6 +69,13 @@ pub struct Args {
     /// The region: recorded in the context and passed to checks as `ALIBABA_CLOUD_REGION_ID`.
     #[arg(long, value_name = "REGION")]
     region: Option<String>,
+    /// Inputs for checks: a TOML file of `NAME = "value"` or `NAME = true|false`.
+    #[arg(long, value_name = "FILE")]
+    inputs: Option<PathBuf>,
+    /// An input (repeatable; wins over the inputs file): a value for checks that take one
+    /// (`user=alice`), or whether a condition applies (`emr_studio=false`).
+    #[arg(long, value_name = "NAME=VALUE")]
+    input: Vec<String>,
     /// Also pass this environment variable to checks (repeatable); see README for the
     /// variables that always pass.
     #[arg(long, value_name = "NAME")]
@@ -108,6 +115,22 @@ pub fn run(args: Args) -> CmdResult {
         }
         None => None,
     };
+    let mut inputs = match &args.inputs {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("{}: cannot read: {}", path.display(), run::io_message(&e)))?;
+            run::parse_inputs(&text, path)?
+        }
+        None => Default::default(),
+    };
+    for pair in &args.input {
+        match pair.split_once('=') {
+            Some((name, value)) if preflight::rules::input_name_ok(name) => {
+                inputs.insert(name.to_string(), value.to_string());
+            }
+            _ => return Err(format!("--input {pair}: expected NAME=VALUE, NAME a letter then letters, digits, _").into()),
+        }
+    }
     let mut env = run::allowed_env(std::env::vars_os(), &args.pass_env);
     let env_value = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     let profile = args.profile.clone().or_else(|| env_value("ALIBABA_CLOUD_PROFILE"));
@@ -143,6 +166,7 @@ pub fn run(args: Args) -> CmdResult {
         guides: args.guide,
         tags: args.tag,
         rerun,
+        inputs,
         context,
         env,
         masker,

@@ -17,6 +17,11 @@ pub(super) fn step_bindings(rule: &Rule, steps: &[&Step]) -> Vec<BTreeMap<String
     {
         return Vec::new();
     }
+    if let Some(re) = &rule.unless
+        && steps.iter().any(|s| re.is_match(&s.command_text))
+    {
+        return Vec::new();
+    }
     if let Some(re) = &rule.step_mentions {
         let mut mentioned = BTreeSet::new();
         for s in steps {

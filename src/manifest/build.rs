@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::bind::step_bindings;
 use super::items::{Item, items};
-use super::{Check, CheckKind, MANIFEST_VERSION, Manifest, Text};
+use super::{Check, CheckKind, InputArg, MANIFEST_VERSION, Manifest, Text};
 use crate::ids::{CheckId, ItemId};
 use crate::model::{Guide, RoleRecord, Step};
 use crate::pairs::GuidePair;
@@ -136,6 +136,8 @@ fn step_checks(key: &ItemId, en: Option<&Step>, zh: Option<&Step>, spans: Text, 
                 title: Text { en: en.map(|s| s.command_text.clone()), zh: zh.map(|s| s.command_text.clone()) },
                 span: spans,
                 tags: Vec::new(),
+                inputs: Vec::new(),
+                when: None,
                 rule: None,
                 argv: Vec::new(),
                 expect_exit: None,
@@ -201,7 +203,10 @@ fn row_checks(
             continue;
         }
         let id = CheckId { item: key.clone(), rule: Some(rule.name.clone()) };
-        if let Some(check) = automated(rule, id, &vars, spans.clone(), condition.clone()) {
+        if let Some(mut check) = automated(rule, id, &vars, spans.clone(), condition.clone()) {
+            if let Some(c) = &condition {
+                conditional(&mut check, c, rules);
+            }
             out.push(Draft { check, vars });
         }
     }
@@ -216,7 +221,17 @@ fn automated(
     span: Text,
     condition: Option<Text>,
 ) -> Option<Check> {
-    let argv = rule.argv.iter().map(|a| rules::render(a, vars)).collect::<Result<Vec<_>, _>>().ok()?;
+    let mut inputs = Vec::new();
+    let mut argv = Vec::with_capacity(rule.argv.len());
+    for (i, a) in rule.argv.iter().enumerate() {
+        match rules::input_reference(a) {
+            Some(name) => {
+                inputs.push(InputArg { arg: i, name: name.to_string() });
+                argv.push(a.clone());
+            }
+            None => argv.push(rules::render(a, vars).ok()?),
+        }
+    }
     let expect_output = match &rule.expect_output {
         Some(p) => Some(rules::render_pattern(p, vars).ok()?),
         None => None,
@@ -228,6 +243,8 @@ fn automated(
         title: Text { en: rules::render(&rule.title_en, vars).ok(), zh: rules::render(&rule.title_zh, vars).ok() },
         span,
         tags: rule.tags.clone(),
+        inputs,
+        when: None,
         rule: Some(rule.name.clone()),
         argv,
         expect_exit: Some(rule.expect_exit),
@@ -289,5 +306,21 @@ fn resolve_dependencies(drafts: &mut [Draft], rules: &Rules) {
             let values: Vec<String> = shared.iter().map(|k| drafts[i].vars.get(k).cloned().unwrap_or_default()).collect();
             index.insert(values, i);
         }
+    }
+}
+
+/// A row needed only sometimes: unless a `[[condition]]` of the rules says its condition
+/// always applies, the check is not required, and the input that condition names decides at
+/// run time (`when`).
+fn conditional(check: &mut Check, condition: &Text, rules: &Rules) {
+    let texts = [&condition.en, &condition.zh];
+    let meaning = rules.conditions.iter().find(|c| texts.iter().any(|t| t.as_ref().is_some_and(|t| c.pattern.is_match(t))));
+    match meaning {
+        Some(c) if c.always => {}
+        Some(c) => {
+            check.required = false;
+            check.when = c.input.clone();
+        }
+        None => check.required = false,
     }
 }

@@ -114,6 +114,15 @@ pub struct Check {
     /// A check that is not required does not change the exit code of `run`.
     #[serde(default = "yes")]
     pub required: bool,
+    /// Arguments `run` fills in from inputs (`--input NAME=VALUE`, the inputs file): argv
+    /// element `arg` is replaced whole by input `name`. Without that input the check is skipped.
+    #[serde(default, rename = "input", skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<InputArg>,
+    /// The input that says whether the item's condition applies (`true`: the check is
+    /// required; `false`: it is skipped, with the condition as the reason; not given: the check
+    /// runs as `required` says).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
     /// When the guide says the item is needed (the "When required" column of a role table).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<Text>,
@@ -121,6 +130,15 @@ pub struct Check {
     /// built from a drifted or unmatched step may read differently in the two languages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync: Option<SyncStatus>,
+}
+
+/// An argument filled in from an input when the check runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InputArg {
+    /// Index into `argv`.
+    pub arg: usize,
+    pub name: String,
 }
 
 fn yes() -> bool {

@@ -275,6 +275,9 @@ pub struct Options {
     pub tags: Vec<String>,
     /// Only these check ids (`--rerun-failed`: those that failed in earlier results).
     pub rerun: Option<BTreeSet<String>>,
+    /// Inputs (`--input NAME=VALUE`, the inputs file): values for the arguments checks take
+    /// from inputs, and `true`/`false` for the conditions checks name in `when`.
+    pub inputs: BTreeMap<String, String>,
     /// The run's context, or `None` for deterministic results.
     pub context: Option<Context>,
     /// The environment checks receive (see [`allowed_env`]).
@@ -394,6 +397,32 @@ fn exit_code(results: &[CheckResult]) -> u8 {
 
 /// The ids of the checks that did not pass in earlier results (`fail`, `error`, `timeout`):
 /// what `--rerun-failed` runs again. Reads results of any version that lists `checks`.
+/// Read an inputs file: TOML of `NAME = "value"` or `NAME = true|false` (InSpec style).
+pub fn parse_inputs(text: &str, path: &Path) -> Result<BTreeMap<String, String>, ManifestError> {
+    let err_at = |offset: usize, message: String| {
+        let (line, column) = crate::rules::position(text, offset);
+        ManifestError { path: path.to_path_buf(), line, column, message }
+    };
+    let raw: BTreeMap<toml::Spanned<String>, toml::Spanned<toml::Value>> = toml::from_str(text).map_err(|e| {
+        let offset = e.span().map_or(0, |s| s.start);
+        err_at(offset, e.message().trim_end().trim_end_matches('.').to_string())
+    })?;
+    let mut out = BTreeMap::new();
+    for (name, value) in raw {
+        if !crate::rules::input_name_ok(name.get_ref()) {
+            return Err(err_at(name.span().start, format!("`{}` is not an input name", name.get_ref())));
+        }
+        let text = match value.get_ref() {
+            toml::Value::String(s) => s.clone(),
+            toml::Value::Boolean(b) => b.to_string(),
+            toml::Value::Integer(i) => i.to_string(),
+            _ => return Err(err_at(value.span().start, "an input is a string, a boolean or an integer".into())),
+        };
+        out.insert(name.into_inner(), text);
+    }
+    Ok(out)
+}
+
 pub fn failed_ids(text: &str, path: &Path) -> Result<BTreeSet<String>, ManifestError> {
     #[derive(Deserialize)]
     struct Earlier {
@@ -461,6 +490,28 @@ fn run_one(
         };
         return result;
     }
+    if let Some(name) = &check.when {
+        let condition = check.condition.as_ref().map(|c| c.get(lang).to_string()).unwrap_or_default();
+        match options.inputs.get(name).map(|v| truth(v)) {
+            Some(Some(true)) => result.required = true,
+            Some(Some(false)) => {
+                result.state = State::Skipped;
+                result.message = if zh(lang) {
+                    format!("条件不适用（输入项 {name} = false）：{condition}")
+                } else {
+                    format!("condition does not apply (input {name} = false): {condition}")
+                };
+                result.message = options.masker.mask(&result.message);
+                return result;
+            }
+            Some(None) => {
+                result.state = State::Error;
+                result.message = format!("input `{name}` decides a condition: give it as true or false");
+                return result;
+            }
+            None => {}
+        }
+    }
     match check.kind {
         CheckKind::Manual => {
             let (answer, by) = match options.answers.get(&check.id) {
@@ -489,10 +540,35 @@ fn run_one(
     result
 }
 
+/// `true`/`yes`/`1` or `false`/`no`/`0`, any case.
+fn truth(value: &str) -> Option<bool> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" | "1" => Some(true),
+        "false" | "no" | "0" => Some(false),
+        _ => None,
+    }
+}
+
 fn automated(check: &Check, options: &Options, result: &mut CheckResult) {
     let masker = &options.masker;
+    let mut argv = check.argv.clone();
+    for input in &check.inputs {
+        match (options.inputs.get(&input.name), argv.get_mut(input.arg)) {
+            (Some(value), Some(slot)) => *slot = value.clone(),
+            _ => {
+                result.state = State::Skipped;
+                result.message = if options.lang.starts_with("zh") {
+                    format!("需要输入项 {0}（--input {0}=…，或输入项文件）", input.name)
+                } else {
+                    format!("needs input `{0}` (--input {0}=…, or the inputs file)", input.name)
+                };
+                return;
+            }
+        }
+    }
+    result.argv = argv.iter().map(|a| masker.mask(a)).collect();
     let timeout = Duration::from_secs(check.timeout_secs());
-    let outcome = exec::execute(&check.argv, &options.env, timeout, OUTPUT_CAP);
+    let outcome = exec::execute(&argv, &options.env, timeout, OUTPUT_CAP);
     result.duration_ms = outcome.duration.as_millis().min(u128::from(u64::MAX)) as u64;
     let text = |bytes: &[u8], truncated: bool| {
         let s = String::from_utf8_lossy(bytes);
