@@ -301,7 +301,10 @@ fn manifest_outputs(manifests: &[(String, manifest::Manifest)]) -> Vec<OutputFil
         .iter()
         .map(|(path, m)| OutputFile { path: path.clone(), bytes: manifest::to_toml(m).into_bytes() })
         .collect();
-    files.push(OutputFile { path: "schema/manifest.schema.json".into(), bytes: manifest::manifest_schema().into_bytes() });
+    files.push(OutputFile {
+        path: "schema/manifest.schema.json".into(),
+        bytes: manifest::manifest_schema().into_bytes(),
+    });
     files.push(OutputFile {
         path: "schema/results.schema.json".into(),
         bytes: crate::run::results_schema().into_bytes(),

@@ -85,4 +85,3 @@ pub fn io_message(err: &std::io::Error) -> String {
         None => String::new(),
     }
 }
-

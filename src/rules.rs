@@ -108,7 +108,8 @@ pub fn input_reference(arg: &str) -> Option<&str> {
 
 /// An input name: a letter, then letters, digits and `_`.
 pub fn input_name_ok(name: &str) -> bool {
-    name.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 #[derive(Debug, Deserialize)]
@@ -303,7 +304,11 @@ fn parse_one(text: &str, path: &Path) -> Result<(Rules, bool), RulesError> {
         {
             return Err(err_at(input.span().start, format!("condition: `{}` is not an input name", input.get_ref())));
         }
-        conditions.push(Condition { pattern, input: def.input.as_ref().map(|i| i.get_ref().clone()), always: def.always });
+        conditions.push(Condition {
+            pattern,
+            input: def.input.as_ref().map(|i| i.get_ref().clone()),
+            always: def.always,
+        });
     }
     Ok((Rules { rules, conditions }, file.include_default))
 }
@@ -325,7 +330,10 @@ fn validate(def: &RuleDef) -> Result<Rule, Invalid> {
     let vars: Vec<String> = match def.from {
         RuleSource::TableRow => {
             if let Some(c) = def.command.as_ref().or(def.step_mentions.as_ref()).or(def.unless.as_ref()) {
-                return Err((Some(c.span().start), "`command`, `unless` and `step_mentions` are for `from = \"step\"`".into()));
+                return Err((
+                    Some(c.span().start),
+                    "`command`, `unless` and `step_mentions` are for `from = \"step\"`".into(),
+                ));
             }
             if let Some((_, pattern)) = def.names.iter().next() {
                 return Err((Some(pattern.span().start), "`names` is for `from = \"step\"`".into()));

@@ -24,9 +24,11 @@ pub fn run(args: Args) -> CmdResult {
     match &args.output {
         None => print!("{}", visible(&text)),
         Some(path) => {
-            let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(|e| {
-                format!("{}: cannot write: {}", path.display(), preflight::diag::io_message(&e))
-            })?;
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(path)
+                .map_err(|e| format!("{}: cannot write: {}", path.display(), preflight::diag::io_message(&e)))?;
             std::io::Write::write_all(&mut file, text.as_bytes())
                 .map_err(|e| format!("{}: cannot write: {}", path.display(), preflight::diag::io_message(&e)))?;
         }

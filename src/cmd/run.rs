@@ -128,7 +128,9 @@ pub fn run(args: Args) -> CmdResult {
             Some((name, value)) if preflight::rules::input_name_ok(name) => {
                 inputs.insert(name.to_string(), value.to_string());
             }
-            _ => return Err(format!("--input {pair}: expected NAME=VALUE, NAME a letter then letters, digits, _").into()),
+            _ => {
+                return Err(format!("--input {pair}: expected NAME=VALUE, NAME a letter then letters, digits, _").into());
+            }
         }
     }
     let mut env = run::allowed_env(std::env::vars_os(), &args.pass_env);

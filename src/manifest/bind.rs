@@ -78,4 +78,3 @@ fn code_tokens(blocks: &[Block], out: &mut Vec<crate::model::Identifier>) {
         }
     }
 }
-

@@ -34,7 +34,6 @@ pub fn build_all(pairs: &[GuidePair], comparisons: &[Comparison], rules: &Rules)
     out
 }
 
-
 /// A check before its dependencies are resolved.
 struct Draft {
     check: Check,
@@ -292,7 +291,8 @@ fn resolve_dependencies(drafts: &mut [Draft], rules: &Rules) {
         let deps: Vec<String> = wanted[i]
             .iter()
             .filter_map(|key| {
-                let values: Vec<String> = key.1.iter().map(|k| drafts[i].vars.get(k).cloned().unwrap_or_default()).collect();
+                let values: Vec<String> =
+                    key.1.iter().map(|k| drafts[i].vars.get(k).cloned().unwrap_or_default()).collect();
                 indexes.get(key).and_then(|index| index.get(&values)).map(|&j| drafts[j].check.id.clone())
             })
             .collect();
@@ -303,7 +303,8 @@ fn resolve_dependencies(drafts: &mut [Draft], rules: &Rules) {
             if *dep != rule {
                 break;
             }
-            let values: Vec<String> = shared.iter().map(|k| drafts[i].vars.get(k).cloned().unwrap_or_default()).collect();
+            let values: Vec<String> =
+                shared.iter().map(|k| drafts[i].vars.get(k).cloned().unwrap_or_default()).collect();
             index.insert(values, i);
         }
     }
@@ -314,7 +315,8 @@ fn resolve_dependencies(drafts: &mut [Draft], rules: &Rules) {
 /// run time (`when`).
 fn conditional(check: &mut Check, condition: &Text, rules: &Rules) {
     let texts = [&condition.en, &condition.zh];
-    let meaning = rules.conditions.iter().find(|c| texts.iter().any(|t| t.as_ref().is_some_and(|t| c.pattern.is_match(t))));
+    let meaning =
+        rules.conditions.iter().find(|c| texts.iter().any(|t| t.as_ref().is_some_and(|t| c.pattern.is_match(t))));
     match meaning {
         Some(c) if c.always => {}
         Some(c) => {

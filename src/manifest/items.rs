@@ -54,4 +54,3 @@ fn collect<'a>(gid: &str, si: u32, blocks: &'a [Block], tables: &mut u32, out: &
         }
     }
 }
-

@@ -29,4 +29,3 @@ pub fn task_list(manifest: &Manifest, lang: &str) -> String {
 fn one_line_md(text: &str) -> String {
     crate::model::collapse_ws(text)
 }
-

@@ -84,7 +84,9 @@ pub fn parse(text: &str, path: &Path) -> Result<Manifest, ManifestError> {
         let v = manifest.manifest_version;
         return Err(err_at(
             offset,
-            format!("unsupported manifest_version {v} (this preflight reads {MANIFEST_VERSION_MIN} to {MANIFEST_VERSION})"),
+            format!(
+                "unsupported manifest_version {v} (this preflight reads {MANIFEST_VERSION_MIN} to {MANIFEST_VERSION})"
+            ),
         ));
     }
     let mut seen: BTreeSet<&str> = BTreeSet::new();
@@ -127,4 +129,3 @@ pub fn parse(text: &str, path: &Path) -> Result<Manifest, ManifestError> {
     }
     Ok(manifest)
 }
-

@@ -479,8 +479,7 @@ fn run_one(
         answered_by: None,
         duration_ms: 0,
     };
-    let blocked =
-        check.depends_on.iter().find_map(|dep| earlier(dep).filter(|s| *s != State::Pass).map(|s| (dep, s)));
+    let blocked = check.depends_on.iter().find_map(|dep| earlier(dep).filter(|s| *s != State::Pass).map(|s| (dep, s)));
     if let Some((dep, state)) = blocked {
         result.state = State::Skipped;
         result.message = if zh(lang) {
@@ -652,4 +651,23 @@ pub fn parse_answers(text: &str, path: &Path, manifests: &[Loaded]) -> Result<BT
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_of_known_instants() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339(1_796_318_399), "2026-12-03T17:19:59Z");
+    }
+
+    #[test]
+    fn failed_ids_reads_results_of_either_version() {
+        let v1 = r#"{"results_version":1,"checks":[{"id":"a","state":"fail"},{"id":"b","state":"pass"},{"id":"c","state":"timeout"},{"id":"d","state":"not_reviewed"}]}"#;
+        let ids = failed_ids(v1, Path::new("r.json")).unwrap();
+        assert_eq!(ids.into_iter().collect::<Vec<_>>(), ["a", "c"]);
+    }
 }

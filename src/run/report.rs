@@ -96,7 +96,6 @@ pub fn summary_table(results: &Results) -> String {
     out
 }
 
-
 /// Columns a text takes in a terminal: CJK and full-width characters take two.
 fn width(text: &str) -> usize {
     text.chars()
@@ -176,7 +175,12 @@ fn testcase(out: &mut String, r: &CheckResult, secs: &dyn Fn(u64) -> String) {
             let _ = writeln!(out, "      <{el} type=\"{}\" message=\"{}\"/>", r.state.as_str(), xml_escape(&r.message));
         } else {
             let body = xml_escape(&lines.join("\n"));
-            let _ = writeln!(out, "      <{el} type=\"{}\" message=\"{}\">{body}</{el}>", r.state.as_str(), xml_escape(&r.message));
+            let _ = writeln!(
+                out,
+                "      <{el} type=\"{}\" message=\"{}\">{body}</{el}>",
+                r.state.as_str(),
+                xml_escape(&r.message)
+            );
         }
     }
     if r.kind == CheckKind::Automated && !r.argv.is_empty() || has_output {
@@ -252,7 +256,9 @@ pub fn markdown(results: &Results) -> String {
         c.skipped,
         c.not_reviewed
     );
-    out.push_str("| guide | pass | fail | error | timeout | skipped | not reviewed |\n|---|---:|---:|---:|---:|---:|---:|\n");
+    out.push_str(
+        "| guide | pass | fail | error | timeout | skipped | not reviewed |\n|---|---:|---:|---:|---:|---:|---:|\n",
+    );
     for g in &results.guides {
         let k = &g.counts;
         let _ = writeln!(

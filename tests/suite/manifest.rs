@@ -147,7 +147,7 @@ fn a_bad_rules_file_stops_the_build_with_its_line() {
     .unwrap();
     let out = tmp.path().join("out");
     let err = build::build(&src, &out).unwrap_err().to_string();
-    assert!(err.contains("rules.toml:26:1: unknown field `expect_outptu`"), "{err}");
+    assert!(err.contains("rules.toml:52:1: unknown field `expect_outptu`"), "{err}");
     assert!(!out.exists(), "a failed build wrote output");
 }
 
