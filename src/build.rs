@@ -296,7 +296,7 @@ pub fn all_diagnostics(compiled: &[Compiled]) -> impl Iterator<Item = &Diagnosti
 }
 
 /// The manifest files of a build, and the schemas of manifests and run results.
-fn manifest_outputs(manifests: &[(String, manifest::Manifest)]) -> Vec<OutputFile> {
+pub fn manifest_outputs(manifests: &[(String, manifest::Manifest)]) -> Vec<OutputFile> {
     let mut files: Vec<OutputFile> = manifests
         .iter()
         .map(|(path, m)| OutputFile { path: path.clone(), bytes: manifest::to_toml(m).into_bytes() })

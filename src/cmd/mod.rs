@@ -45,7 +45,7 @@ enum Command {
     Pair(pair::Args),
     /// Run the checks of manifests (default: every manifest of the build): commands for what
     /// can be verified, questions for the rest; one aggregate report.
-    Run(run::Args),
+    Run(Box<run::Args>),
     /// Write an answers template for `run --answers`: every manual check with its question in
     /// both languages.
     Answers(answers::Args),
@@ -63,7 +63,7 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Schema => schema::run(),
         Command::Sync(args) => sync::run(args),
         Command::Serve(args) => serve::run(args),
-        Command::Run(args) => run::run(args),
+        Command::Run(args) => run::run(*args),
         Command::Answers(args) => answers::run(args),
         Command::Tasks(args) => export::run(args),
         Command::Pair(args) => pair::run(args),

@@ -129,7 +129,9 @@ pub fn run(args: Args) -> CmdResult {
                 inputs.insert(name.to_string(), value.to_string());
             }
             _ => {
-                return Err(format!("--input {pair}: expected NAME=VALUE, NAME a letter then letters, digits, _").into());
+                return Err(
+                    format!("--input {pair}: expected NAME=VALUE, NAME a letter then letters, digits, _").into()
+                );
             }
         }
     }

@@ -5,9 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::bind::step_bindings;
 use super::items::{Item, items};
-use super::{Check, CheckKind, InputArg, MANIFEST_VERSION, Manifest, Text};
+use super::{Check, CheckKind, InputArg, LinkRef, MANIFEST_VERSION, Manifest, SectionRef, Text};
 use crate::ids::{CheckId, ItemId};
-use crate::model::{Guide, RoleRecord, Step};
+use crate::model::{Guide, Inline, RoleRecord, Step};
 use crate::pairs::GuidePair;
 use crate::rules::{self, RecordField, Rule, RuleSource, Rules};
 use crate::sync::{self, Comparison};
@@ -91,6 +91,37 @@ pub fn build_manifest(pair: &GuidePair, rules: &Rules, comparison: &Comparison) 
         }
     }
     resolve_dependencies(&mut drafts, rules);
+    let links = |g: Option<&Guide>, lang: &str| -> BTreeMap<ItemId, Vec<LinkRef>> {
+        let mut out = BTreeMap::new();
+        for (id, item) in g.map(items).unwrap_or_default() {
+            if let Item::Step(step) = item {
+                let mut found = Vec::new();
+                command_links(&step.command, lang, &mut found);
+                if !found.is_empty() {
+                    out.insert(id, found);
+                }
+            }
+        }
+        out
+    };
+    let (en_links, zh_links) = (links(en, "en-US"), links(zh, "zh-CN"));
+    for d in &mut drafts {
+        let Some(item) = &d.check.item else { continue };
+        let si = match item {
+            ItemId::Step(step) => step.path.section,
+            ItemId::Row(row) => row.section,
+        } as usize;
+        let heading = |g: Option<&Guide>| {
+            g.and_then(|g| g.sections.get(si)).and_then(|s| s.heading.as_ref().map(|h| (s.level, h.text.clone())))
+        };
+        let (e, z) = (heading(en), heading(zh));
+        if let Some(level) = e.as_ref().or(z.as_ref()).map(|(l, _)| *l) {
+            d.check.section = Some(SectionRef { level, title: Text { en: e.map(|x| x.1), zh: z.map(|x| x.1) } });
+        }
+        if let ItemId::Step(_) = item {
+            d.check.links = en_links.get(item).into_iter().chain(zh_links.get(item)).flatten().cloned().collect();
+        }
+    }
     let mut status = sync::step_statuses(comparison, false);
     status.extend(sync::step_statuses(comparison, true));
     for d in &mut drafts {
@@ -137,6 +168,8 @@ fn step_checks(key: &ItemId, en: Option<&Step>, zh: Option<&Step>, spans: Text, 
                 tags: Vec::new(),
                 inputs: Vec::new(),
                 when: None,
+                section: None,
+                links: Vec::new(),
                 rule: None,
                 argv: Vec::new(),
                 expect_exit: None,
@@ -244,6 +277,8 @@ fn automated(
         tags: rule.tags.clone(),
         inputs,
         when: None,
+        section: None,
+        links: Vec::new(),
         rule: Some(rule.name.clone()),
         argv,
         expect_exit: Some(rule.expect_exit),
@@ -324,5 +359,22 @@ fn conditional(check: &mut Check, condition: &Text, rules: &Rules) {
             check.when = c.input.clone();
         }
         None => check.required = false,
+    }
+}
+
+/// The links of a command sentence, in order (nesting is bounded by the parser).
+fn command_links(inlines: &[Inline], lang: &str, out: &mut Vec<LinkRef>) {
+    for inline in inlines {
+        match inline {
+            Inline::Link { dest, content, .. } => out.push(LinkRef {
+                lang: lang.to_string(),
+                text: crate::model::plain_text(content),
+                target: dest.clone(),
+            }),
+            Inline::Emphasis { content } | Inline::Strong { content } | Inline::Strikethrough { content } => {
+                command_links(content, lang, out)
+            }
+            _ => {}
+        }
     }
 }

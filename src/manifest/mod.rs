@@ -126,10 +126,35 @@ pub struct Check {
     /// When the guide says the item is needed (the "When required" column of a role table).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<Text>,
+    /// The section (heading) of the guide the item is in; none for the untitled lead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<SectionRef>,
+    /// The links of the step's command sentence, in each language: text and target.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<LinkRef>,
     /// How the step of this check compares with its translation (from sync): a check
     /// built from a drifted or unmatched step may read differently in the two languages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync: Option<SyncStatus>,
+}
+
+/// The heading of the section an item is in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SectionRef {
+    /// Heading level, 2–6.
+    pub level: u8,
+    pub title: Text,
+}
+
+/// A link of a step's command sentence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkRef {
+    /// `en-US` or `zh-CN`.
+    pub lang: String,
+    pub text: String,
+    pub target: String,
 }
 
 /// An argument filled in from an input when the check runs.

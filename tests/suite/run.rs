@@ -524,8 +524,18 @@ fn the_task_list_command_prints_markdown() {
     let sb = Sandbox::new(FULL_STATE);
     let (code, out, _) = sb.run(&["tasks", &sb.manifest("emr/assign-roles"), "--lang", "zh-CN"], &[]);
     assert_eq!(code, 0);
-    assert!(out.starts_with("## 为EMR授予默认角色\n\n- [ ] RAM角色AliyunEMRDefaultRole已存在 (`aliyun ram GetRole --RoleName AliyunEMRDefaultRole`)\n"), "{out}");
-    assert!(out.contains("\n- [ ] 使用阿里云账号登录EMR控制台。\n"), "{out}");
+    assert!(out.starts_with("## 为EMR授予默认角色\n\n### 默认角色\n\n- [ ] RAM角色AliyunEMRDefaultRole已存在 (`aliyun ram GetRole --RoleName AliyunEMRDefaultRole`)\n"), "{out}");
+    assert!(out.contains("\n- [ ] 使用阿里云账号登录EMR控制台。"), "{out}");
+    // Sections stay headings, in order, each once.
+    let headings: Vec<&str> = out.lines().filter(|l| l.starts_with('#')).collect();
+    let mut unique = headings.clone();
+    unique.dedup();
+    assert_eq!(headings, unique);
+    assert!(headings.len() >= 3, "{headings:?}");
+    // Several manifests: one list after the other.
+    let (code, all, _) = sb.run(&["tasks", "gen/checks"], &[]);
+    assert_eq!(code, 0);
+    assert_eq!(all.matches("\n## ").count() + usize::from(all.starts_with("## ")), 3, "{all}");
 }
 
 // ---- hardening (issue 11) -------------------------------------------------------------------
