@@ -205,7 +205,9 @@ pub fn github(results: &Results) -> String {
     use super::github::{escape_data, escape_property};
     let mut out = String::new();
     for r in results.checks.iter().filter(|r| r.state != State::Pass) {
-        let level = if r.required && r.state != State::Skipped { "error" } else { "warning" };
+        // Errors for what failed; a manual check nobody answered, an optional or a skipped one
+        // is a warning (the exit code still counts an unanswered required check).
+        let level = if r.required && failed(r) { "error" } else { "warning" };
         let mut props = vec![format!("title={}", escape_property(&format!("{} {}", r.state.as_str(), r.id)))];
         if let Some((file, line)) = r.span.as_deref().and_then(super::github::file_line) {
             props.insert(0, format!("file={},line={line}", escape_property(file)));
@@ -263,8 +265,9 @@ pub fn markdown(results: &Results) -> String {
         let k = &g.counts;
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | `{}` | {} | {} | {} | {} | {} | {} |",
             md_cell(&g.title),
+            md_code(&g.manifest),
             k.pass,
             k.fail,
             k.error,

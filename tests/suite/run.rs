@@ -949,7 +949,7 @@ fn github_and_markdown_reports_escape_and_mask() {
     assert!(lines[2].starts_with("::notice title=preflight::2 checks in 1 guides: 0 pass"), "{gh}");
     let md = std::fs::read_to_string(sb.path("summary.md")).unwrap();
     assert!(md.starts_with("## preflight: failed\n\n2 checks in 1 guides: 0 pass, 1 fail, 1 error"), "{md}");
-    assert!(md.contains("| Hostile | 0 | 1 | 1 | 0 | 0 | 0 |"), "{md}");
+    assert!(md.contains("| Hostile | `") && md.contains("gh.toml` | 0 | 1 | 1 | 0 | 0 | 0 |"), "{md}");
     assert!(md.contains("- **fail** `env`: Env ::error::x\n  exit code 0, expected 1\n  ```text\n"), "{md}");
     for text in [&gh, &md] {
         for fragment in ["word9", "pa\\\"ss", "pa&quot;ss", "pa%22ss", "pa\"ss"] {
