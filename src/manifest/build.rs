@@ -7,7 +7,7 @@ use super::bind::step_bindings;
 use super::items::{Item, items};
 use super::{Check, CheckKind, InputArg, LinkRef, MANIFEST_VERSION, Manifest, SectionRef, Text};
 use crate::ids::{CheckId, ItemId};
-use crate::model::{Guide, Inline, RoleRecord, Step};
+use crate::model::{Guide, Inline, RoleRecord, Step, SyncStatus};
 use crate::pairs::GuidePair;
 use crate::rules::{self, RecordField, Rule, RuleSource, Rules};
 use crate::sync::{self, Comparison};
@@ -124,9 +124,29 @@ pub fn build_manifest(pair: &GuidePair, rules: &Rules, comparison: &Comparison) 
     }
     let mut status = sync::step_statuses(comparison, false);
     status.extend(sync::step_statuses(comparison, true));
+    // A table row's status: the row in both languages with the same role and policy is in
+    // sync, with different ones drift, in one language only unmatched.
+    let record = |items: &[(ItemId, Item<'_>)]| -> BTreeMap<ItemId, (Option<String>, Option<String>)> {
+        items
+            .iter()
+            .filter_map(|(k, i)| match i {
+                Item::Row { record, .. } => Some((k.clone(), (record.role.clone(), record.policy.clone()))),
+                Item::Step(_) => None,
+            })
+            .collect()
+    };
+    let (en_rows, zh_rows) = (record(&en_items), record(&zh_items));
     for d in &mut drafts {
-        if let Some(ItemId::Step(step)) = &d.check.item {
-            d.check.sync = status.get(step).map(|s| s.status);
+        match &d.check.item {
+            Some(ItemId::Step(step)) => d.check.sync = status.get(step).map(|s| s.status),
+            Some(row @ ItemId::Row(_)) => {
+                d.check.sync = Some(match (en_rows.get(row), zh_rows.get(row)) {
+                    (Some(e), Some(z)) if e == z => SyncStatus::InSync,
+                    (Some(_), Some(_)) => SyncStatus::Drift,
+                    _ => SyncStatus::Unmatched,
+                })
+            }
+            None => {}
         }
     }
     Some(Manifest {
