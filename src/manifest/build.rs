@@ -177,34 +177,14 @@ fn step_checks(key: &ItemId, en: Option<&Step>, zh: Option<&Step>, spans: Text, 
         }
     }
     let total: usize = found.iter().map(|(_, b)| b.len()).sum();
+    let manual = |out: &mut Vec<Draft>| {
+        out.push(Draft { check: manual_check(key, en, zh, spans.clone()), vars: BTreeMap::new() })
+    };
     if total == 0 {
-        out.push(Draft {
-            check: Check {
-                id: key.to_string(),
-                item: Some(key.clone()),
-                kind: CheckKind::Manual,
-                title: Text { en: en.map(|s| s.command_text.clone()), zh: zh.map(|s| s.command_text.clone()) },
-                span: spans,
-                tags: Vec::new(),
-                inputs: Vec::new(),
-                when: None,
-                section: None,
-                links: Vec::new(),
-                rule: None,
-                argv: Vec::new(),
-                expect_exit: None,
-                expect_output: None,
-                timeout_secs: None,
-                depends_on: Vec::new(),
-                mutates: false,
-                required: true,
-                condition: None,
-                sync: None,
-            },
-            vars: BTreeMap::new(),
-        });
+        manual(out);
         return;
     }
+    let mut made = 0;
     for (rule, bindings) in found {
         let several = bindings.len() > 1;
         for vars in bindings {
@@ -216,8 +196,40 @@ fn step_checks(key: &ItemId, en: Option<&Step>, zh: Option<&Step>, spans: Text, 
             let id = CheckId { item: key.clone(), rule: rule_part };
             if let Some(check) = automated(rule, id, &vars, spans.clone(), None) {
                 out.push(Draft { check, vars });
+                made += 1;
             }
         }
+    }
+    // A template that fails for this step's values makes no check; the step is then asked of a
+    // person, never dropped.
+    if made == 0 {
+        manual(out);
+    }
+}
+
+/// The manual check of a step: its command sentence is the question.
+fn manual_check(key: &ItemId, en: Option<&Step>, zh: Option<&Step>, span: Text) -> Check {
+    Check {
+        id: key.to_string(),
+        item: Some(key.clone()),
+        kind: CheckKind::Manual,
+        title: Text { en: en.map(|s| s.command_text.clone()), zh: zh.map(|s| s.command_text.clone()) },
+        span,
+        tags: Vec::new(),
+        inputs: Vec::new(),
+        when: None,
+        section: None,
+        links: Vec::new(),
+        rule: None,
+        argv: Vec::new(),
+        expect_exit: None,
+        expect_output: None,
+        timeout_secs: None,
+        depends_on: Vec::new(),
+        mutates: false,
+        required: true,
+        condition: None,
+        sync: None,
     }
 }
 

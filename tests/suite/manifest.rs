@@ -192,3 +192,25 @@ fn the_index_links_guides_to_manifests_and_counterparts_and_rows_carry_sync() {
     assert_eq!(sync("task_emr_assign_roles.s1.t1.r2~role-exists"), Some(SyncStatus::InSync));
     assert!(m.checks.iter().all(|c| c.sync.is_some()), "every check carries its sync status");
 }
+
+/// A template that validates (with the sample value) but fails for a step's own value makes
+/// no automated check: the step becomes a manual check, never disappears.
+#[test]
+fn a_template_that_fails_for_a_step_leaves_a_manual_check() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    copy_tree(&root().join("docs-src"), &src, None);
+    let rules = std::fs::read_to_string(src.join("rules.toml")).unwrap();
+    let broken = rules.replacen(
+        "argv = [\"aliyun\", \"ram\", \"GetLoginProfile\", \"--UserName\", \"{{ user }}\"]",
+        "argv = [\"aliyun\", \"ram\", \"GetLoginProfile\", \"--UserName\", \"{% if user != 'X' %}{{ nope }}{% endif %}\"]",
+        1,
+    );
+    assert_ne!(broken, rules);
+    std::fs::write(src.join("rules.toml"), broken).unwrap();
+    let m = &manifests_of(&src)["task_maxcompute_prepare_account"];
+    let step = m.checks.iter().find(|c| c.id == "task_maxcompute_prepare_account.s1.p1.4.2").expect("the step is kept");
+    assert_eq!(step.kind, CheckKind::Manual);
+    assert_eq!(step.title.en.as_deref().map(|t| t.contains("console logon")), Some(true), "{step:?}");
+    assert!(m.checks.iter().all(|c| c.rule.as_deref() != Some("user-console-logon")));
+}
