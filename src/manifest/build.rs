@@ -149,6 +149,18 @@ pub fn build_manifest(pair: &GuidePair, rules: &Rules, comparison: &Comparison) 
             None => {}
         }
     }
+    // The guide's own tags (front matter `tags:`, either language) go to every check.
+    let mut guide_tags: BTreeSet<String> = BTreeSet::new();
+    for g in [en, zh].into_iter().flatten() {
+        guide_tags.extend(front_matter_tags(g.front_matter.as_deref().unwrap_or("")));
+    }
+    if !guide_tags.is_empty() {
+        for d in &mut drafts {
+            let mut tags: BTreeSet<String> = d.check.tags.iter().cloned().collect();
+            tags.extend(guide_tags.iter().cloned());
+            d.check.tags = tags.into_iter().collect();
+        }
+    }
     Some(Manifest {
         manifest_version: MANIFEST_VERSION,
         guide: gid,
@@ -408,5 +420,48 @@ fn command_links(inlines: &[Inline], lang: &str, out: &mut Vec<LinkRef>) {
             }
             _ => {}
         }
+    }
+}
+
+/// The `tags:` of a page's front matter: `tags: [a, b]`, `tags: a, b`, or a YAML list of
+/// `- a` lines under `tags:`. Anything else in the front matter is not read.
+pub(super) fn front_matter_tags(front: &str) -> Vec<String> {
+    let clean = |t: &str| t.trim().trim_matches(|c| c == '"' || c == '\'').trim().to_string();
+    let mut out = Vec::new();
+    let mut in_list = false;
+    for line in front.lines() {
+        if in_list {
+            match line.trim_start().strip_prefix("- ") {
+                Some(item) if line.starts_with([' ', '-']) => {
+                    out.push(clean(item));
+                    continue;
+                }
+                _ => in_list = false,
+            }
+        }
+        if let Some(rest) = line.strip_prefix("tags:") {
+            let rest = rest.trim();
+            if rest.is_empty() {
+                in_list = true;
+            } else {
+                let rest = rest.strip_prefix('[').and_then(|r| r.strip_suffix(']')).unwrap_or(rest);
+                out.extend(rest.split(',').map(clean));
+            }
+        }
+    }
+    out.retain(|t| !t.is_empty() && t.chars().all(|c| !c.is_control()));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::front_matter_tags;
+
+    #[test]
+    fn front_matter_tags_in_three_spellings() {
+        assert_eq!(front_matter_tags("title: x\ntags: [emr, \"prod\"]\n"), ["emr", "prod"]);
+        assert_eq!(front_matter_tags("tags: emr, ram\n"), ["emr", "ram"]);
+        assert_eq!(front_matter_tags("tags:\n  - emr\n  - ram\nother: 1\n- stray\n"), ["emr", "ram"]);
+        assert!(front_matter_tags("keywords: a\n").is_empty());
     }
 }

@@ -87,7 +87,8 @@ pub struct Check {
     pub title: Text,
     /// `locale/path.md:line:column` of the step or table row in each language.
     pub span: Text,
-    /// Tags for selection (`run --tag`): those of the rule that made the check.
+    /// Tags for selection (`run --tag`): those of the rule that made the check and of the
+    /// guide's front matter.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
     /// The rule that made an automated check.

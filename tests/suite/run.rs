@@ -967,7 +967,7 @@ fn the_shipped_ram_rules_bind_steps_and_take_names_from_inputs() {
     for (locale, page) in [
         (
             "en-US",
-            "# Create a RAM user\n\n1. Log on to the RAM console.\n2. On the Users page, click **Create User**.\n3. In the **Access Mode** section, select **Console Password Logon**.\n4. On the Groups page, click **Create Group**.\n5. On the **Authentication** tab, click **Enable the Virtual MFA Device**.\n",
+            "---\ntags: [onboarding]\n---\n# Create a RAM user\n\n1. Log on to the RAM console.\n2. On the Users page, click **Create User**.\n3. In the **Access Mode** section, select **Console Password Logon**.\n4. On the Groups page, click **Create Group**.\n5. On the **Authentication** tab, click **Enable the Virtual MFA Device**.\n",
         ),
         (
             "zh-CN",
@@ -1002,4 +1002,7 @@ fn the_shipped_ram_rules_bind_steps_and_take_names_from_inputs() {
     assert_eq!(check(&r, &id("2"))["argv"], serde_json::json!(["aliyun", "ram", "GetUser", "--UserName", "alice"]));
     let (_, r) = sb.results(&manifest, &["--tag", "ram-group", "--input", "group=nobody"]);
     assert_eq!(states(&r), BTreeMap::from([(id("4"), "fail".to_string())]));
+    // The guide's front matter tags every check of it, manual ones too.
+    let (_, r) = sb.results(&manifest, &["--tag", "onboarding"]);
+    assert_eq!(states(&r).len(), 5);
 }
