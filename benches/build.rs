@@ -217,7 +217,7 @@ fn stages(root: &Path, out: &Path) {
     files.push(render::OutputFile { path: "sync.json".into(), bytes: render::json::to_json(&report).into_bytes() });
     lap("JSON");
     let manifests = manifest::build_all(&pairs, &comparisons, &rules);
-    files.extend(manifest::outputs(&manifests));
+    files.extend(preflight::build::manifest_outputs(&manifests));
     let manifests: Vec<manifest::Manifest> = manifests.into_iter().map(|(_, m)| m).collect();
     lap("manifests");
     let theme = render::site::Theme::embedded();

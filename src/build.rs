@@ -88,11 +88,12 @@ pub fn render_all_with(
             }
         }
     }
-    let mut files = render::json::outputs(compiled, &statuses);
+    let manifests = manifest::build_all(&pairs, &comparisons, rules);
+    let links = index_links(&pairs, &comparisons, &manifests);
+    let mut files = render::json::outputs_linked(compiled, &statuses, &links, render::json::JsonStyle::Compact);
     files.push(OutputFile { path: "sync.json".into(), bytes: render::json::to_json(&sync_report).into_bytes() });
     files.push(OutputFile { path: "schema/sync.schema.json".into(), bytes: render::sync::sync_schema().into_bytes() });
-    let manifests = manifest::build_all(&pairs, &comparisons, rules);
-    files.extend(manifest::outputs(&manifests));
+    files.extend(manifest_outputs(&manifests));
     let manifests: Vec<manifest::Manifest> = manifests.into_iter().map(|(_, m)| m).collect();
     let (site, site_diagnostics) =
         render::site::outputs(config, compiled, &pairs, &sync_report, &statuses, &manifests, theme)?;
@@ -284,4 +285,48 @@ pub fn count_blocks(guide: &Guide) -> (usize, usize) {
 
 pub fn all_diagnostics(compiled: &[Compiled]) -> impl Iterator<Item = &Diagnostic> {
     compiled.iter().flat_map(|c| c.diagnostics.iter())
+}
+
+/// The manifest files of a build, and the schemas of manifests and run results.
+pub fn manifest_outputs(manifests: &[(String, manifest::Manifest)]) -> Vec<OutputFile> {
+    let mut files: Vec<OutputFile> = manifests
+        .iter()
+        .map(|(path, m)| OutputFile { path: path.clone(), bytes: manifest::to_toml(m).into_bytes() })
+        .collect();
+    files.push(OutputFile {
+        path: "schema/manifest.schema.json".into(),
+        bytes: manifest::manifest_schema().into_bytes(),
+    });
+    files.push(OutputFile {
+        path: "schema/results.schema.json".into(),
+        bytes: crate::run::results_schema().into_bytes(),
+    });
+    files
+}
+
+/// Each guide's manifest, counterpart and sync status, for `index.json`.
+fn index_links(
+    pairs: &[pairs::GuidePair],
+    comparisons: &[sync::Comparison],
+    manifests: &[(String, manifest::Manifest)],
+) -> render::json::IndexLinks {
+    use crate::model::SyncStatus;
+    let written: std::collections::BTreeSet<&str> = manifests.iter().map(|(p, _)| p.as_str()).collect();
+    let mut out = render::json::IndexLinks::new();
+    for (pair, comparison) in pairs.iter().zip(comparisons) {
+        let rel = pair.en.or(pair.zh).map(|c| c.file.rel.as_str()).unwrap_or_default();
+        let path = manifest::manifest_path(rel);
+        let manifest = written.contains(path.as_str()).then_some(path);
+        let sync = match (pair.en, pair.zh) {
+            (Some(_), Some(_)) if comparison.findings.is_empty() => SyncStatus::InSync,
+            (Some(_), Some(_)) => SyncStatus::Drift,
+            _ => SyncStatus::Unmatched,
+        };
+        for (me, other) in [(pair.en, pair.zh), (pair.zh, pair.en)] {
+            let Some(me) = me else { continue };
+            let counterpart = other.map(|o| o.file.display());
+            out.insert(me.file.display(), render::json::GuideLinks { manifest: manifest.clone(), counterpart, sync });
+        }
+    }
+    out
 }

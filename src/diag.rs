@@ -74,3 +74,14 @@ impl fmt::Display for FileError {
 }
 
 impl std::error::Error for FileError {}
+
+/// An io::Error as a message: lower-case, without the `(os error N)` suffix.
+pub fn io_message(err: &std::io::Error) -> String {
+    let text = err.to_string();
+    let text = text.split(" (os error").next().unwrap_or(&text);
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

@@ -59,8 +59,57 @@ impl RecordField {
 #[serde(deny_unknown_fields)]
 struct RulesFile {
     rules_version: Spanned<u32>,
+    /// Add the rules shipped with preflight (the RAM library) after this file's own; a rule
+    /// of this file replaces a shipped rule of the same name.
+    #[serde(default)]
+    include_default: bool,
     #[serde(default, rename = "rule")]
     rules: Vec<Spanned<RuleDef>>,
+    #[serde(default, rename = "condition")]
+    conditions: Vec<Spanned<ConditionDef>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConditionDef {
+    /// Regex over the condition text of a role-table row (either language).
+    #[serde(rename = "match")]
+    pattern: Spanned<String>,
+    /// The input (`run --input NAME=true|false`) that says whether the condition applies.
+    #[serde(default)]
+    input: Option<Spanned<String>>,
+    /// The condition always applies ("all clusters"): the check stays required.
+    #[serde(default)]
+    always: bool,
+}
+
+/// What a condition of a role-table row means for its checks.
+#[derive(Debug, Clone)]
+pub struct Condition {
+    pub pattern: Regex,
+    pub input: Option<String>,
+    pub always: bool,
+}
+
+/// The rules shipped with preflight: read-only RAM checks bound from the steps of RAM
+/// procedures in either language. Used when a project has no rules file, and added to one
+/// that says `include_default = true`.
+pub const DEFAULT_RULES: &str = include_str!("../rules/ram.toml");
+/// The name the shipped rules go by in errors.
+pub const DEFAULT_RULES_NAME: &str = "<preflight>/rules/ram.toml";
+
+/// An argv element that is a whole input reference, `{{ inputs.NAME }}`: filled in by `run`
+/// from `--input NAME=VALUE` or the inputs file, never rendered at build time.
+pub fn input_reference(arg: &str) -> Option<&str> {
+    let inner = arg.trim().strip_prefix("{{")?.strip_suffix("}}")?.trim();
+    let name = inner.strip_prefix("inputs.")?;
+    input_name_ok(name).then_some(name)
+}
+
+/// An input name: a letter, then letters, digits and `_`.
+pub fn input_name_ok(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 #[derive(Debug, Deserialize)]
@@ -82,6 +131,8 @@ struct RuleDef {
     #[serde(default)]
     command: Option<Spanned<String>>,
     #[serde(default)]
+    unless: Option<Spanned<String>>,
+    #[serde(default)]
     names: BTreeMap<String, Spanned<String>>,
     #[serde(default)]
     step_mentions: Option<Spanned<String>>,
@@ -99,6 +150,8 @@ struct RuleDef {
     mutates: bool,
     #[serde(default = "yes")]
     required: bool,
+    #[serde(default)]
+    tags: Vec<String>,
 }
 
 fn default_timeout() -> u64 {
@@ -118,6 +171,8 @@ pub struct Rule {
     pub require: Vec<RecordField>,
     /// Steps: the command sentence (either language) must match.
     pub command: Option<Regex>,
+    /// Steps: the command sentence must not match (in either language).
+    pub unless: Option<Regex>,
     /// Steps: variable → pattern over the name identifiers of the command sentence.
     pub names: Vec<(String, Regex)>,
     /// Steps: some name identifier of the step (body included) must match.
@@ -133,11 +188,15 @@ pub struct Rule {
     pub depends_on: Vec<String>,
     pub mutates: bool,
     pub required: bool,
+    /// Given to every check of the rule, for `run --tag`.
+    pub tags: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct Rules {
     pub rules: Vec<Rule>,
+    /// What the condition texts of role-table rows mean, first match wins.
+    pub conditions: Vec<Condition>,
 }
 
 impl Rules {
@@ -151,12 +210,17 @@ pub fn load(root: &Path) -> Result<Rules, RulesError> {
     load_file(&root.join(RULES_FILE))
 }
 
-/// Read a rules file; a missing file is no rules.
+/// The rules shipped with preflight.
+pub fn default_rules() -> Rules {
+    parse_one(DEFAULT_RULES, Path::new(DEFAULT_RULES_NAME)).map(|(r, _)| r).unwrap_or_default()
+}
+
+/// Read a rules file; a missing file is the rules shipped with preflight.
 pub fn load_file(path: &Path) -> Result<Rules, RulesError> {
     let path = path.to_path_buf();
     match std::fs::read_to_string(&path) {
         Ok(text) => parse(&text, &path),
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Rules::default()),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(default_rules()),
         Err(err) => Err(RulesError { path, line: 1, column: 1, message: format!("cannot read: {err}") }),
     }
 }
@@ -174,8 +238,20 @@ pub fn position(text: &str, offset: usize) -> (u32, u32) {
     (line, column)
 }
 
-/// Parse and validate a rules text; `path` is only used in errors.
+/// Parse and validate a rules text; `path` is only used in errors. With `include_default`,
+/// the shipped rules follow the file's own, but those the file replaces by name.
 pub fn parse(text: &str, path: &Path) -> Result<Rules, RulesError> {
+    let (mut rules, include_default) = parse_one(text, path)?;
+    if include_default {
+        let shipped = default_rules();
+        let own: Vec<String> = rules.rules.iter().map(|r| r.name.clone()).collect();
+        rules.rules.extend(shipped.rules.into_iter().filter(|r| !own.contains(&r.name)));
+        rules.conditions.extend(shipped.conditions);
+    }
+    Ok(rules)
+}
+
+fn parse_one(text: &str, path: &Path) -> Result<(Rules, bool), RulesError> {
     let err_at = |offset: usize, message: String| {
         let (line, column) = position(text, offset);
         RulesError { path: path.to_path_buf(), line, column, message }
@@ -218,7 +294,23 @@ pub fn parse(text: &str, path: &Path) -> Result<Rules, RulesError> {
             }
         }
     }
-    Ok(Rules { rules })
+    let mut conditions = Vec::new();
+    for def in &file.conditions {
+        let def = def.get_ref();
+        let pattern = compile_regex(&def.pattern, "condition match")
+            .map_err(|(offset, message)| err_at(offset.unwrap_or(0), format!("condition: {message}")))?;
+        if let Some(input) = &def.input
+            && !input_name_ok(input.get_ref())
+        {
+            return Err(err_at(input.span().start, format!("condition: `{}` is not an input name", input.get_ref())));
+        }
+        conditions.push(Condition {
+            pattern,
+            input: def.input.as_ref().map(|i| i.get_ref().clone()),
+            always: def.always,
+        });
+    }
+    Ok((Rules { rules, conditions }, file.include_default))
 }
 
 type Invalid = (Option<usize>, String);
@@ -237,8 +329,11 @@ fn validate(def: &RuleDef) -> Result<Rule, Invalid> {
     let mut names = Vec::new();
     let vars: Vec<String> = match def.from {
         RuleSource::TableRow => {
-            if let Some(c) = def.command.as_ref().or(def.step_mentions.as_ref()) {
-                return Err((Some(c.span().start), "`command` and `step_mentions` are for `from = \"step\"`".into()));
+            if let Some(c) = def.command.as_ref().or(def.step_mentions.as_ref()).or(def.unless.as_ref()) {
+                return Err((
+                    Some(c.span().start),
+                    "`command`, `unless` and `step_mentions` are for `from = \"step\"`".into(),
+                ));
             }
             if let Some((_, pattern)) = def.names.iter().next() {
                 return Err((Some(pattern.span().start), "`names` is for `from = \"step\"`".into()));
@@ -264,6 +359,7 @@ fn validate(def: &RuleDef) -> Result<Rule, Invalid> {
         }
     };
     let command = def.command.as_ref().map(|p| compile_regex(p, "command")).transpose()?;
+    let unless = def.unless.as_ref().map(|p| compile_regex(p, "unless")).transpose()?;
     let step_mentions = def.step_mentions.as_ref().map(|p| compile_regex(p, "step_mentions")).transpose()?;
     let sample: BTreeMap<String, String> = vars.iter().map(|v| (v.clone(), "X".to_string())).collect();
     let title = def.title.get_ref();
@@ -274,6 +370,9 @@ fn validate(def: &RuleDef) -> Result<Rule, Invalid> {
         return Err((Some(def.argv.span().start), "argv must name a program".into()));
     }
     for (i, a) in def.argv.get_ref().iter().enumerate() {
+        if input_reference(a).is_some() {
+            continue;
+        }
         render(a, &sample).map_err(|e| (Some(def.argv.span().start), format!("argv[{i}]: {e}")))?;
     }
     if let Some(pattern) = &def.expect_output {
@@ -290,6 +389,7 @@ fn validate(def: &RuleDef) -> Result<Rule, Invalid> {
         from: def.from,
         require: def.require.clone(),
         command,
+        unless,
         names,
         step_mentions,
         title_en: title.en.clone(),
@@ -301,6 +401,7 @@ fn validate(def: &RuleDef) -> Result<Rule, Invalid> {
         depends_on: def.depends_on.iter().map(|d| d.get_ref().clone()).collect(),
         mutates: def.mutates,
         required: def.required,
+        tags: def.tags.clone(),
     })
 }
 

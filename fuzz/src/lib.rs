@@ -91,12 +91,13 @@ static RULES: LazyLock<preflight::rules::Rules> = LazyLock::new(|| {
 });
 
 /// A real manifest, for answers files to refer to.
-static MANIFEST: LazyLock<preflight::manifest::Manifest> = LazyLock::new(|| {
-    preflight::manifest::parse(
+static MANIFEST: LazyLock<[preflight::run::Loaded; 1]> = LazyLock::new(|| {
+    let manifest = preflight::manifest::parse(
         include_str!("../../generated/checks/emr/assign-roles.toml"),
         Path::new("assign-roles.toml"),
     )
-    .expect("generated manifest")
+    .expect("generated manifest");
+    [preflight::run::Loaded { path: "assign-roles.toml".into(), manifest }]
 });
 
 fn compiled(locale: &str, text: &str) -> preflight::project::Compiled {
@@ -205,7 +206,7 @@ pub const MANIFEST_BOUNDS: Bounds =
 /// An answers file for a real manifest.
 pub fn answers(data: &[u8]) -> usize {
     let Ok(text) = std::str::from_utf8(data) else { return 0 };
-    match preflight::run::parse_answers(text, Path::new("answers.toml"), &MANIFEST) {
+    match preflight::run::parse_answers(text, Path::new("answers.toml"), &*MANIFEST) {
         Ok(a) => format!("{a:?}").len(),
         Err(e) => e.to_string().len(),
     }

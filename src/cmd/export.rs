@@ -11,17 +11,19 @@ use super::{CmdResult, Lang};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// A manifest written by `preflight build` (generated/checks/…/*.toml).
-    manifest: PathBuf,
+    /// Manifests written by `preflight build` (generated/checks/…/*.toml), or folders of
+    /// them. Default: every manifest of the build.
+    manifests: Vec<PathBuf>,
     /// Language of the list.
     #[arg(long, value_enum, default_value_t = Lang::EnUs)]
     lang: Lang,
 }
 
 pub fn run(args: Args) -> CmdResult {
-    let manifest = manifest::load(&args.manifest)?;
+    let manifests = super::manifests::load(&args.manifests)?;
     // Secrets masked and control characters shown, as `run` does.
     let masker = Masker::from_env(std::env::vars_os());
-    print!("{}", visible(&masker.mask(&manifest::task_list(&manifest, args.lang.tag()))));
+    let lists: Vec<String> = manifests.iter().map(|m| manifest::task_list(&m.manifest, args.lang.tag())).collect();
+    print!("{}", visible(&masker.mask(&lists.join("\n"))));
     Ok(0)
 }

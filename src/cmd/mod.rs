@@ -1,10 +1,12 @@
 //! One module per subcommand; clap lives here and only here.
 
+mod answers;
 mod build;
 mod export;
 mod fix;
 mod init;
 mod inspect;
+mod manifests;
 mod pair;
 mod run;
 mod schema;
@@ -41,8 +43,12 @@ enum Command {
     Fix(fix::Args),
     /// Propose en-US/zh-CN pairs for two trees whose file names differ.
     Pair(pair::Args),
-    /// Run the checks of a manifest: commands for what can be verified, questions for the rest.
-    Run(run::Args),
+    /// Run the checks of manifests (default: every manifest of the build): commands for what
+    /// can be verified, questions for the rest; one aggregate report.
+    Run(Box<run::Args>),
+    /// Write an answers template for `run --answers`: every manual check with its question in
+    /// both languages.
+    Answers(answers::Args),
     /// Print the checks of a manifest as a Markdown task list (`- [ ] …`) in one language.
     Tasks(export::Args),
 }
@@ -57,7 +63,8 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Schema => schema::run(),
         Command::Sync(args) => sync::run(args),
         Command::Serve(args) => serve::run(args),
-        Command::Run(args) => run::run(args),
+        Command::Run(args) => run::run(*args),
+        Command::Answers(args) => answers::run(args),
         Command::Tasks(args) => export::run(args),
         Command::Pair(args) => pair::run(args),
         Command::Fix(args) => fix::run(args),

@@ -51,8 +51,30 @@ pub fn guide_path(locale: &str, rel: &str) -> String {
 #[derive(Serialize)]
 struct Index<'a> {
     schema_version: u32,
+    /// Version of the index itself: 2 added `manifest`, `counterpart` and `sync`.
+    index_version: u32,
     guides: Vec<IndexEntry<'a>>,
 }
+
+/// Version of `index.json`'s own fields.
+pub const INDEX_VERSION: u32 = 2;
+
+/// What the index says of a guide beyond its model: its manifest, the source of its
+/// counterpart in the other language, and how the pair compares.
+#[derive(Debug, Clone, Serialize)]
+pub struct GuideLinks {
+    /// The manifest `build` wrote for the pair (`checks/….toml`), if it has checks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<String>,
+    /// Source file of the other language's page of the pair.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counterpart: Option<String>,
+    /// `in_sync` (paired, no finding), `drift` (paired, findings) or `unmatched` (no counterpart).
+    pub sync: crate::model::SyncStatus,
+}
+
+/// Links of each guide, keyed by its source file as shown.
+pub type IndexLinks = BTreeMap<String, GuideLinks>;
 
 #[derive(Serialize)]
 struct IndexEntry<'a> {
@@ -62,6 +84,8 @@ struct IndexEntry<'a> {
     json: String,
     title: &'a str,
     steps: usize,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    links: Option<&'a GuideLinks>,
 }
 
 /// Sync status of each step, keyed by (source file as shown, step id).
@@ -75,6 +99,16 @@ pub fn outputs(compiled: &[Compiled], statuses: &StepStatuses) -> Vec<OutputFile
 
 /// [`outputs`] in a given JSON style (the CLI's `--pretty`).
 pub fn outputs_with(compiled: &[Compiled], statuses: &StepStatuses, style: JsonStyle) -> Vec<OutputFile> {
+    outputs_linked(compiled, statuses, &IndexLinks::new(), style)
+}
+
+/// [`outputs_with`], the index giving each guide its manifest, counterpart and sync status.
+pub fn outputs_linked(
+    compiled: &[Compiled],
+    statuses: &StepStatuses,
+    links: &IndexLinks,
+    style: JsonStyle,
+) -> Vec<OutputFile> {
     let mut files = Vec::new();
     let mut guides = Vec::new();
     for c in compiled {
@@ -93,9 +127,10 @@ pub fn outputs_with(compiled: &[Compiled], statuses: &StepStatuses, style: JsonS
             json: path,
             title: &guide.title_text,
             steps: guide.steps().len(),
+            links: links.get(&file),
         });
     }
-    let index = Index { schema_version: crate::model::SCHEMA_VERSION, guides };
+    let index = Index { schema_version: crate::model::SCHEMA_VERSION, index_version: INDEX_VERSION, guides };
     files.push(OutputFile { path: "index.json".into(), bytes: to_json_with(&index, style).into_bytes() });
     files.push(OutputFile { path: "schema/guide.schema.json".into(), bytes: guide_schema().into_bytes() });
     files

@@ -1,6 +1,7 @@
-//! A fake `aliyun` CLI for the tests of `preflight run`: it answers the few RAM and STS calls
-//! the rules use from an account-state file (`FAKE_ALIYUN_STATE`, TOML), with JSON on stdout
-//! and exit code 0, or an error on stderr and exit code 1, the way the real CLI does.
+//! A fake `aliyun` CLI for the tests of `preflight run`: it answers the read-only RAM and STS
+//! calls the rules use (docs-src/rules.toml and the shipped rules/ram.toml) from an
+//! account-state file (`FAKE_ALIYUN_STATE`, TOML; its format is in README), with JSON on
+//! stdout and exit code 0, or an error on stderr and exit code 1, the way the real CLI does.
 //!
 //! `aliyun test …` are the misbehaving commands the runner must survive: `argv` (prints its
 //! arguments as JSON), `env` (prints its environment as JSON), `hang PIDFILE` (starts a
@@ -29,6 +30,21 @@ struct State {
     roles: BTreeMap<String, Role>,
     #[serde(default)]
     users: BTreeMap<String, User>,
+    #[serde(default)]
+    groups: BTreeMap<String, Group>,
+    /// Names of the account's custom policies.
+    #[serde(default)]
+    custom_policies: Vec<String>,
+    /// Serial numbers of the bound virtual MFA devices.
+    #[serde(default)]
+    mfa_devices: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Group {
+    #[serde(default)]
+    policies: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -54,6 +70,9 @@ struct User {
     policies: Vec<String>,
     #[serde(default)]
     access_keys: Vec<AccessKey>,
+    /// Groups the user belongs to.
+    #[serde(default)]
+    groups: Vec<String>,
 }
 
 fn main() -> ExitCode {
@@ -77,6 +96,10 @@ fn main() -> ExitCode {
     let user = || {
         let name = flag("UserName").unwrap_or_default();
         state.users.get(&name).map(|u| (name.clone(), u)).ok_or(name)
+    };
+    let group = || {
+        let name = flag("GroupName").unwrap_or_default();
+        state.groups.get(&name).map(|g| (name.clone(), g)).ok_or(name)
     };
     let answer = match api.as_slice() {
         ["ram", "GetRole"] => role().map(|(name, _)| {
@@ -102,6 +125,24 @@ fn main() -> ExitCode {
                 .map(|(_, u)| json!({"RequestId": request_id, "AccessKeys": keys(&u.access_keys)}))
                 .map_err(|n| ("EntityNotExist.User", format!("The user does not exist: {n}."))),
         },
+        ["ram", "GetGroup"] => group()
+            .map(|(name, _)| json!({"RequestId": request_id, "Group": {"GroupName": name, "Comments": ""}}))
+            .map_err(|n| ("EntityNotExist.Group", format!("The group does not exist: {n}."))),
+        ["ram", "ListPoliciesForGroup"] => group()
+            .map(|(_, g)| json!({"RequestId": request_id, "Policies": policies(&g.policies)}))
+            .map_err(|n| ("EntityNotExist.Group", format!("The group does not exist: {n}."))),
+        ["ram", "ListGroupsForUser"] => user()
+            .map(|(_, u)| json!({"RequestId": request_id, "Groups": {"Group": u.groups.iter().map(|g| json!({"GroupName": g, "JoinDate": "2024-01-01T00:00:00Z"})).collect::<Vec<_>>()}}))
+            .map_err(|n| ("EntityNotExist.User", format!("The user does not exist: {n}."))),
+        ["ram", "GetPolicy"] => {
+            let name = flag("PolicyName").unwrap_or_default();
+            if flag("PolicyType").as_deref() == Some("Custom") && state.custom_policies.contains(&name) {
+                Ok(json!({"RequestId": request_id, "Policy": {"PolicyName": name, "PolicyType": "Custom", "DefaultVersion": "v1"}}))
+            } else {
+                Err(("EntityNotExist.Policy", format!("The policy does not exist: {name}.")))
+            }
+        }
+        ["ram", "ListVirtualMFADevices"] => Ok(json!({"RequestId": request_id, "VirtualMFADevices": {"VirtualMFADevice": state.mfa_devices.iter().map(|d| json!({"SerialNumber": d, "ActivateDate": "2024-01-01T00:00:00Z"})).collect::<Vec<_>>()}})),
         ["sts", "GetCallerIdentity"] => Ok(json!({
             "RequestId": request_id, "AccountId": state.account_id, "IdentityType": "Account",
             "Arn": format!("acs:ram::{}:root", state.account_id), "PrincipalId": state.account_id,

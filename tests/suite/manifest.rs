@@ -147,7 +147,7 @@ fn a_bad_rules_file_stops_the_build_with_its_line() {
     .unwrap();
     let out = tmp.path().join("out");
     let err = build::build(&src, &out).unwrap_err().to_string();
-    assert!(err.contains("rules.toml:26:1: unknown field `expect_outptu`"), "{err}");
+    assert!(err.contains("rules.toml:52:1: unknown field `expect_outptu`"), "{err}");
     assert!(!out.exists(), "a failed build wrote output");
 }
 
@@ -157,4 +157,60 @@ fn task_list_in_both_languages() {
     let m = &all["task_maxcompute_prepare_account"];
     insta::assert_snapshot!("tasks_en", manifest::task_list(m, "en-US"));
     insta::assert_snapshot!("tasks_zh", manifest::task_list(m, "zh-CN"));
+}
+
+/// `index.json` links each guide to its manifest, its counterpart and the pair's sync status;
+/// a role-table row's checks carry a sync status as a step's do.
+#[test]
+fn the_index_links_guides_to_manifests_and_counterparts_and_rows_carry_sync() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    copy_tree(&root().join("docs-src"), &src, None);
+    // The zh-CN table names another policy in its first row.
+    let zh = src.join("zh-CN/emr/assign-roles.md");
+    let text = std::fs::read_to_string(&zh).unwrap();
+    std::fs::write(&zh, text.replacen("|`AliyunEMRRolePolicy`|", "|`AliyunEMRRolePolicyV2`|", 1)).unwrap();
+    let out = tmp.path().join("out");
+    build::build(&src, &out).unwrap();
+    let index: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("index.json")).unwrap()).unwrap();
+    assert_eq!(index["index_version"], 2);
+    let guides = index["guides"].as_array().unwrap();
+    assert_eq!(guides.len(), 6);
+    for g in guides {
+        let manifest = g["manifest"].as_str().unwrap();
+        assert!(out.join(manifest).is_file(), "{g}");
+        let counterpart = g["counterpart"].as_str().unwrap();
+        assert!(guides.iter().any(|o| o["source"] == counterpart && o["counterpart"] == g["source"]), "{g}");
+    }
+    let roles = guides.iter().find(|g| g["source"].as_str().unwrap().ends_with("en-US/emr/assign-roles.md")).unwrap();
+    assert_eq!(roles["sync"], "drift");
+    let m = manifest::load(&out.join("checks/emr/assign-roles.toml")).unwrap();
+    let sync = |id: &str| m.checks.iter().find(|c| c.id == id).and_then(|c| c.sync);
+    use preflight::model::SyncStatus;
+    assert_eq!(sync("task_emr_assign_roles.s1.t1.r1~role-policy-attached"), Some(SyncStatus::Drift));
+    assert_eq!(sync("task_emr_assign_roles.s1.t1.r2~role-exists"), Some(SyncStatus::InSync));
+    assert!(m.checks.iter().all(|c| c.sync.is_some()), "every check carries its sync status");
+}
+
+/// A template that validates (with the sample value) but fails for a step's own value makes
+/// no automated check: the step becomes a manual check, never disappears.
+#[test]
+fn a_template_that_fails_for_a_step_leaves_a_manual_check() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    copy_tree(&root().join("docs-src"), &src, None);
+    let rules = std::fs::read_to_string(src.join("rules.toml")).unwrap();
+    let broken = rules.replacen(
+        "argv = [\"aliyun\", \"ram\", \"GetLoginProfile\", \"--UserName\", \"{{ user }}\"]",
+        "argv = [\"aliyun\", \"ram\", \"GetLoginProfile\", \"--UserName\", \"{% if user != 'X' %}{{ nope }}{% endif %}\"]",
+        1,
+    );
+    assert_ne!(broken, rules);
+    std::fs::write(src.join("rules.toml"), broken).unwrap();
+    let m = &manifests_of(&src)["task_maxcompute_prepare_account"];
+    let step = m.checks.iter().find(|c| c.id == "task_maxcompute_prepare_account.s1.p1.4.2").expect("the step is kept");
+    assert_eq!(step.kind, CheckKind::Manual);
+    assert_eq!(step.title.en.as_deref().map(|t| t.contains("console logon")), Some(true), "{step:?}");
+    assert!(m.checks.iter().all(|c| c.rule.as_deref() != Some("user-console-logon")));
 }

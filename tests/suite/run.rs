@@ -120,7 +120,7 @@ fn everything_present_passes_and_manual_checks_are_not_reviewed() {
         assert!(auto.values().all(|s| s == "pass"), "{guide}: {auto:#?}");
         assert_eq!(code, 1, "manual checks nobody answered keep the exit code at 1");
         assert_eq!(r["exit_code"], 1);
-        assert_eq!(r["results_version"], 1);
+        assert_eq!(r["results_version"], 2);
     }
 }
 
@@ -310,6 +310,10 @@ fn summary_table_and_junit_report() {
         "state         check                                                title",
         "pass          task_emr_assign_roles.s1.t1.r1~role-exists           RAM role AliyunEMRDefaultRole exists",
         "fail          task_emr_assign_roles.s1.t1.r1~role-policy-attached  Policy AliyunEMRRolePolicy is attached to role AliyunEMRDefaultRole",
+        r#"              output does not match `"PolicyName":\s*"AliyunEMRRolePolicy"`"#,
+        r#"                stdout:   "Policies": {"#,
+        r#"                stdout:     "Policy": []"#,
+        r#"                stdout:   "RequestId": "3C6A2B1F-0000-4000-8000-000000000000""#,
         "not_reviewed  task_emr_assign_roles.s3.p1.1                        Log on to the EMR console with your Alibaba Cloud account.",
         "3 checks: 1 pass, 1 fail, 0 error, 0 timeout, 0 skipped, 1 not_reviewed",
     ];
@@ -323,7 +327,8 @@ fn summary_table_and_junit_report() {
     assert!(xml.contains(&format!(
         "name=\"{r1}~role-policy-attached: Policy AliyunEMRRolePolicy is attached to role AliyunEMRDefaultRole\""
     )));
-    assert!(xml.contains("<failure type=\"fail\" message=\"output does not match `&quot;PolicyName&quot;:\\s*&quot;AliyunEMRRolePolicy&quot;`\"/>"), "{xml}");
+    assert!(xml.contains("<failure type=\"fail\" message=\"output does not match `&quot;PolicyName&quot;:\\s*&quot;AliyunEMRRolePolicy&quot;`\">stdout:   &quot;Policies&quot;: {\nstdout:     &quot;Policy&quot;: []\n"), "{xml}");
+    assert_eq!(xml.matches("<testsuite ").count(), 1, "one suite per guide");
     assert!(xml.contains("<failure type=\"not_reviewed\" message=\"nobody answered"), "{xml}");
     assert_eq!(xml.matches("<testcase ").count(), 3);
     assert_eq!(
@@ -519,8 +524,18 @@ fn the_task_list_command_prints_markdown() {
     let sb = Sandbox::new(FULL_STATE);
     let (code, out, _) = sb.run(&["tasks", &sb.manifest("emr/assign-roles"), "--lang", "zh-CN"], &[]);
     assert_eq!(code, 0);
-    assert!(out.starts_with("## 为EMR授予默认角色\n\n- [ ] RAM角色AliyunEMRDefaultRole已存在 (`aliyun ram GetRole --RoleName AliyunEMRDefaultRole`)\n"), "{out}");
-    assert!(out.contains("\n- [ ] 使用阿里云账号登录EMR控制台。\n"), "{out}");
+    assert!(out.starts_with("## 为EMR授予默认角色\n\n### 默认角色\n\n- [ ] RAM角色AliyunEMRDefaultRole已存在 (`aliyun ram GetRole --RoleName AliyunEMRDefaultRole`)\n"), "{out}");
+    assert!(out.contains("\n- [ ] 使用阿里云账号登录EMR控制台。"), "{out}");
+    // Sections stay headings, in order, each once.
+    let headings: Vec<&str> = out.lines().filter(|l| l.starts_with('#')).collect();
+    let mut unique = headings.clone();
+    unique.dedup();
+    assert_eq!(headings, unique);
+    assert!(headings.len() >= 3, "{headings:?}");
+    // Several manifests: one list after the other.
+    let (code, all, _) = sb.run(&["tasks", "gen/checks"], &[]);
+    assert_eq!(code, 0);
+    assert_eq!(all.matches("\n## ").count() + usize::from(all.starts_with("## ")), 3, "{all}");
 }
 
 // ---- hardening (issue 11) -------------------------------------------------------------------
@@ -679,4 +694,315 @@ fn diagnostics_show_control_characters_escaped() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("en-US/bad\\x1b[2J.md:3:3: error[input::invalid-utf8]"), "{err}");
     assert!(!err.contains('\u{1b}'), "{err:?}");
+}
+
+// ---- checklists for platform teams (issue 15) -------------------------------------------------
+
+/// The run of all three docs-src manifests: a folder, several files, or the build's default.
+#[test]
+fn a_folder_or_several_manifests_give_one_aggregate_report() {
+    let state = FULL_STATE.replace("policies = [\"AliyunEMRRolePolicy\"]", "policies = []");
+    let sb = Sandbox::new(&state);
+    let (code, r) = sb.results("gen/checks", &["--kind", "automated", "--junit", "all.xml", "--deterministic"]);
+    assert_eq!(code, 1);
+    let guides: Vec<&str> = r["guides"].as_array().unwrap().iter().map(|g| g["guide"].as_str().unwrap()).collect();
+    assert_eq!(guides, ["task_emr_assign_roles", "task_emr_prepare_account", "task_maxcompute_prepare_account"]);
+    let total: u64 = r["guides"].as_array().unwrap().iter().map(|g| g["counts"]["total"].as_u64().unwrap()).sum();
+    assert_eq!(r["counts"]["total"].as_u64(), Some(total));
+    assert_eq!(r["guides"][0]["exit_code"], 1);
+    assert_eq!(r["guides"][2]["exit_code"], 0);
+    assert!(r["checks"].as_array().unwrap().iter().all(|c| c["kind"] == "automated"));
+    let xml = std::fs::read_to_string(sb.path("all.xml")).unwrap();
+    assert_eq!(xml.matches("<testsuite ").count(), 3, "one suite per guide");
+    assert!(xml.contains("<testsuite name=\"task_maxcompute_prepare_account\""), "{xml}");
+
+    // Two files: the same as the folder restricted to them.
+    let (_, two) = sb.results(
+        &sb.manifest("emr/assign-roles"),
+        &[&sb.manifest("maxcompute/prepare-account"), "--kind", "automated", "--deterministic"],
+    );
+    assert_eq!(two["guides"].as_array().unwrap().len(), 2);
+
+    // No argument: every manifest of the build (`generated/checks` of the project).
+    std::os::unix::fs::symlink(sb.path("gen"), sb.path("generated")).unwrap();
+    let (code, out, err) = sb.run(&["run", "--kind", "automated", "--pass-env", "FAKE_ALIYUN_STATE"], &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.contains("── Assign the default EMR roles (generated/checks/emr/assign-roles.toml)\n"), "{out}");
+    assert!(
+        out.ends_with(&format!(
+            "3 guides, {total} checks: {} pass, 1 fail, 0 error, 0 timeout, 0 skipped, 0 not_reviewed\n",
+            total - 1
+        )),
+        "{out}"
+    );
+    // The failure says why, under the check.
+    assert!(out.contains("              output does not match `\"PolicyName\":\\s*\"AliyunEMRRolePolicy\"`\n                stdout:   \"Policies\": {\n"), "{out}");
+}
+
+#[test]
+fn a_missing_role_shows_its_stderr_under_the_check() {
+    let state =
+        FULL_STATE.replace("[roles.AliyunEMRManagedCostRole]\npolicies = [\"AliyunEMRManagedCostRolePolicy\"]\n", "");
+    let sb = Sandbox::new(&state);
+    let r4 = "task_emr_assign_roles.s1.t1.r4";
+    let (code, out, _) = sb.run(
+        &[
+            "run",
+            &sb.manifest("emr/assign-roles"),
+            "--only",
+            &format!("{r4}~*"),
+            "--input",
+            "cost_analysis=true",
+            "--pass-env",
+            "FAKE_ALIYUN_STATE",
+        ],
+        &[],
+    );
+    assert_eq!(code, 1);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[1], format!("fail          {r4}~role-exists           RAM role AliyunEMRManagedCostRole exists"));
+    assert_eq!(lines[2], "              exit code 1, expected 0");
+    assert_eq!(lines[3], "                stderr: ERROR: SDK.ServerError");
+    assert_eq!(lines[4], "                stderr: ErrorCode: EntityNotExist.Role");
+    assert_eq!(lines[5], "                stderr: Message: The role does not exist: AliyunEMRManagedCostRole.");
+    assert!(lines[6].starts_with(&format!("skipped       {r4}~role-policy-attached")), "{out}");
+}
+
+#[test]
+fn selection_by_kind_rule_guide_and_id_prefix() {
+    let sb = Sandbox::new(FULL_STATE);
+    let ids = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec!["--deterministic"];
+        args.extend_from_slice(extra);
+        let (_, r) = sb.results("gen/checks", &args);
+        states(&r).into_keys().collect()
+    };
+    let manual = ids(&["--kind", "manual"]);
+    let automated = ids(&["--kind", "automated"]);
+    let all = ids(&[]);
+    assert_eq!(manual.len() + automated.len(), all.len());
+    assert!(manual.iter().all(|id| !automated.contains(id)));
+    let by_rule = ids(&["--rule", "role-exists"]);
+    assert_eq!(by_rule.len(), 5);
+    assert!(by_rule.iter().all(|id| id.ends_with("~role-exists")));
+    let by_guide = ids(&["--guide", "task_maxcompute_prepare_account"]);
+    assert!(!by_guide.is_empty() && by_guide.iter().all(|id| id.starts_with("task_maxcompute_prepare_account.")));
+    let prefix = ids(&["--only", "task_emr_assign_roles.s1.t1.r1~*"]);
+    assert_eq!(
+        prefix,
+        ["task_emr_assign_roles.s1.t1.r1~role-exists", "task_emr_assign_roles.s1.t1.r1~role-policy-attached"]
+    );
+    let both = ids(&["--kind", "manual", "--guide", "task_emr_assign_roles"]);
+    assert_eq!(both.len(), 4);
+    let (code, _, err) = sb.run(&["run", "gen/checks", "--only", "task_nothing.*"], &[]);
+    assert_eq!(code, 2);
+    assert_eq!(err, "error: no check `task_nothing.*` in the 3 manifests given\n");
+}
+
+#[test]
+fn rerun_failed_runs_only_what_failed() {
+    let start = FULL_STATE.find("[users.DataWorks-admin]").unwrap();
+    let sb = Sandbox::new(&FULL_STATE[..start]);
+    let (code, out, _) = sb
+        .run(&["run", "gen/checks", "--kind", "automated", "--format", "json", "--pass-env", "FAKE_ALIYUN_STATE"], &[]);
+    assert_eq!(code, 1);
+    std::fs::write(sb.path("first.json"), &out).unwrap();
+    let first: Value = serde_json::from_str(&out).unwrap();
+    let failed: Vec<String> = states(&first).into_iter().filter(|(_, s)| s == "fail").map(|(id, _)| id).collect();
+    assert_eq!(failed, ["task_maxcompute_prepare_account.s1.p1.4.1~user-exists"]);
+    // The user is created; only the failed check runs again, and passes.
+    std::fs::write(sb.path("state.toml"), FULL_STATE).unwrap();
+    let (code, again) = sb.results("gen/checks", &["--rerun-failed", "first.json"]);
+    assert_eq!(code, 0);
+    assert_eq!(states(&again).into_keys().collect::<Vec<_>>(), failed);
+    std::fs::write(sb.path("bad.json"), "{\"checks\": 3}").unwrap();
+    let (code, _, err) = sb.run(&["run", "gen/checks", "--rerun-failed", "bad.json"], &[]);
+    assert_eq!(code, 2);
+    assert!(err.starts_with("error: bad.json:1:"), "{err}");
+}
+
+#[test]
+fn the_answers_template_lists_every_manual_check_in_both_languages() {
+    let sb = Sandbox::new(FULL_STATE);
+    let manifest = sb.manifest("emr/assign-roles");
+    let (code, template, _) = sb.run(&["answers", &manifest], &[]);
+    assert_eq!(code, 0);
+    assert_eq!(template.matches("\n# \"task_emr_assign_roles.").count(), 4, "{template}");
+    assert!(template.contains("# en-US: Log on to the EMR console with your Alibaba Cloud account.\n# zh-CN: 使用阿里云账号登录EMR控制台。\n"), "{template}");
+    // As written, nothing is answered: the template passes nothing.
+    std::fs::write(sb.path("answers.toml"), &template).unwrap();
+    let (_, r) = sb.results(&manifest, &["--answers", "answers.toml", "--kind", "manual"]);
+    assert!(states(&r).values().all(|s| s == "not_reviewed"));
+    // Uncommented, every manual check is answered.
+    let filled = template.replace("# \"task_", "\"task_");
+    std::fs::write(sb.path("answers.toml"), filled).unwrap();
+    let (code, r) = sb.results(&manifest, &["--answers", "answers.toml", "--kind", "manual"]);
+    assert_eq!(code, 0);
+    assert_eq!(states(&r).len(), 4);
+    assert!(states(&r).values().all(|s| s == "pass"));
+    // `-o` never replaces a file.
+    let (code, _, err) = sb.run(&["answers", &manifest, "-o", "answers.toml"], &[]);
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn a_condition_that_does_not_apply_is_skipped_with_its_reason() {
+    let state = FULL_STATE.replace(
+        "[roles.AliyunECSInstanceForEMRStudioRole]\npolicies = [\"AliyunECSInstanceForEMRStudioRolePolicy\"]\n",
+        "",
+    );
+    let sb = Sandbox::new(&state);
+    let manifest = sb.manifest("emr/assign-roles");
+    let studio = "task_emr_assign_roles.s1.t1.r5~role-exists";
+    // Not said: a check needed only sometimes fails without failing the run.
+    let (code, r) = sb.results(&manifest, &["--kind", "automated"]);
+    assert_eq!(
+        (code, check(&r, studio)["state"].as_str(), check(&r, studio)["required"].as_bool()),
+        (0, Some("fail"), Some(false))
+    );
+    // The account uses Studio: required, and the run fails.
+    let (code, r) = sb.results(&manifest, &["--kind", "automated", "--input", "emr_studio=true"]);
+    assert_eq!((code, check(&r, studio)["required"].as_bool()), (1, Some(true)));
+    // It does not: skipped, with the condition as the reason.
+    std::fs::write(sb.path("inputs.toml"), "emr_studio = false\n").unwrap();
+    let (code, r) = sb.results(&manifest, &["--kind", "automated", "--inputs", "inputs.toml"]);
+    assert_eq!(code, 0);
+    assert_eq!(check(&r, studio)["state"], "skipped");
+    assert_eq!(
+        check(&r, studio)["message"],
+        "condition does not apply (input emr_studio = false): The first time you create an EMR Studio cluster."
+    );
+    // A row whose condition always applies stays required.
+    assert_eq!(check(&r, "task_emr_assign_roles.s1.t1.r1~role-exists")["required"], true);
+    let (code, _, err) = sb.run(&["run", &manifest, "--input", "emr studio=1"], &[]);
+    assert_eq!(code, 2, "{err}");
+    let (_, r) = sb.results(&manifest, &["--kind", "automated", "--input", "emr_studio=maybe"]);
+    assert_eq!(check(&r, studio)["state"], "error");
+}
+
+#[test]
+fn results_carry_a_context_block_unless_deterministic() {
+    let sb = Sandbox::new(FULL_STATE);
+    let manifest = sb.manifest("maxcompute/prepare-account");
+    let (_, r) = sb.results(&manifest, &["--kind", "automated", "--profile", "ci", "--region", "cn-hangzhou"]);
+    let ctx = &r["context"];
+    let started = ctx["started_at"].as_str().unwrap();
+    assert!(regex::Regex::new(r"^20\d\d-\d\d-\d\dT\d\d:\d\d:\d\dZ$").unwrap().is_match(started), "{started}");
+    assert_eq!(ctx["preflight_version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!((ctx["profile"].as_str(), ctx["region"].as_str()), (Some("ci"), Some("cn-hangzhou")));
+    let (_, a) = sb.results(&manifest, &["--kind", "automated", "--deterministic"]);
+    assert!(a.get("context").is_none());
+    let (_, b) = sb.results(&manifest, &["--kind", "automated", "--deterministic"]);
+    let strip = |mut v: Value| {
+        for c in v["checks"].as_array_mut().unwrap() {
+            c["duration_ms"] = 0.into();
+        }
+        v
+    };
+    assert_eq!(strip(a), strip(b), "deterministic results differ only in duration_ms");
+}
+
+#[test]
+fn a_guide_instead_of_a_manifest_says_which_manifest_to_pass() {
+    let sb = Sandbox::new(FULL_STATE);
+    let guide = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs-src/en-US/emr/assign-roles.md");
+    let expected = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("generated/checks/emr/assign-roles.toml");
+    for cmd in ["run", "tasks", "answers"] {
+        let (code, out, err) = sb.run(&[cmd, guide.to_str().unwrap()], &[]);
+        assert_eq!((code, out.as_str()), (2, ""), "{cmd}");
+        assert_eq!(
+            err,
+            format!(
+                "error: {}: this is a guide, not a check manifest; build it (`preflight build`) and pass {}\n",
+                guide.display(),
+                expected.display()
+            ),
+            "{cmd}"
+        );
+    }
+    std::fs::create_dir(sb.path("empty")).unwrap();
+    let (code, _, err) = sb.run(&["run", "empty"], &[]);
+    assert_eq!((code, err.as_str()), (2, "error: empty: no manifests (*.toml) in this folder\n"));
+    let (code, _, err) = sb.run(&["run"], &[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("run `preflight build` first"), "{err}");
+}
+
+#[test]
+fn github_and_markdown_reports_escape_and_mask() {
+    let sb = Sandbox::new(FULL_STATE);
+    let manifest = write_manifest(
+        &sb,
+        "gh.toml",
+        &[
+            "id = \"env\"\nkind = \"automated\"\ntitle = { en-US = \"Env ::error::x\", zh-CN = \"环境\" }\nargv = [\"aliyun\", \"test\", \"env\"]\nexpect_exit = 1",
+            "id = \"optional\"\nkind = \"automated\"\ntitle = { en-US = \"Optional\", zh-CN = \"可选\" }\nargv = [\"aliyun\", \"test\", \"crash\"]\nrequired = false",
+        ],
+    );
+    let env = [("ALIBABA_CLOUD_ACCESS_KEY_SECRET", PLANTED_SECRET)];
+    let (code, gh, _) = sb.run(&["run", &manifest, "--format", "github", "--summary", "summary.md"], &env);
+    assert_eq!(code, 1);
+    let lines: Vec<&str> = gh.lines().collect();
+    assert_eq!(lines.len(), 3, "{gh}");
+    assert!(lines[0].starts_with("::error title=fail env::Env ::error::x: exit code 0, expected 1%0Astdout:   \"ALIBABA_CLOUD_ACCESS_KEY_SECRET\": \"****\""), "{gh}");
+    assert!(lines[1].starts_with("::warning title=error optional::Optional: killed by signal"), "{gh}");
+    assert!(lines[2].starts_with("::notice title=preflight::2 checks in 1 guides: 0 pass"), "{gh}");
+    let md = std::fs::read_to_string(sb.path("summary.md")).unwrap();
+    assert!(md.starts_with("## preflight: failed\n\n2 checks in 1 guides: 0 pass, 1 fail, 1 error"), "{md}");
+    assert!(md.contains("| Hostile | `") && md.contains("gh.toml` | 0 | 1 | 1 | 0 | 0 | 0 |"), "{md}");
+    assert!(md.contains("- **fail** `env`: Env ::error::x\n  exit code 0, expected 1\n  ```text\n"), "{md}");
+    for text in [&gh, &md] {
+        for fragment in ["word9", "pa\\\"ss", "pa&quot;ss", "pa%22ss", "pa\"ss"] {
+            assert!(!text.contains(fragment), "{fragment} leaked:\n{text}");
+        }
+    }
+}
+
+/// A project without a rules file gets the shipped RAM rules: steps of RAM procedures in
+/// either language become read-only checks that take the names from inputs.
+#[test]
+fn the_shipped_ram_rules_bind_steps_and_take_names_from_inputs() {
+    let sb = Sandbox::new(FULL_STATE);
+    let project = sb.path("ram");
+    for (locale, page) in [
+        (
+            "en-US",
+            "---\ntags: [onboarding]\n---\n# Create a RAM user\n\n1. Log on to the RAM console.\n2. On the Users page, click **Create User**.\n3. In the **Access Mode** section, select **Console Password Logon**.\n4. On the Groups page, click **Create Group**.\n5. On the **Authentication** tab, click **Enable the Virtual MFA Device**.\n",
+        ),
+        (
+            "zh-CN",
+            "# 创建RAM用户\n\n1. 登录RAM控制台。\n2. 在用户页面，单击**创建用户**。\n3. 在访问方式区域，选择控制台密码登录。\n4. 在用户组页面，单击**创建用户组**。\n5. 单击**启用虚拟MFA设备**。\n",
+        ),
+    ] {
+        std::fs::create_dir_all(project.join(locale)).unwrap();
+        std::fs::write(project.join(locale).join("create-user.md"), page).unwrap();
+    }
+    preflight::build::build(&project, &sb.path("ram-out")).unwrap();
+    let manifest = sb.path("ram-out/checks/create-user.toml").to_string_lossy().into_owned();
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    for rule in ["ram-user-exists", "ram-console-logon", "ram-group-exists", "ram-mfa-enabled"] {
+        assert!(text.contains(&format!("rule = \"{rule}\"")), "{rule}:\n{text}");
+    }
+    assert!(
+        text.contains("argv = [\"aliyun\", \"ram\", \"GetUser\", \"--UserName\", \"{{ inputs.user }}\"]"),
+        "{text}"
+    );
+    let state = format!("{FULL_STATE}\n[users.alice]\nlogin_profile = false\n[groups.admins]\n")
+        .replace("account_id = ", "mfa_devices = [\"acs:ram::1:mfa/alice\"]\naccount_id = ");
+    std::fs::write(sb.path("state.toml"), state).unwrap();
+    let (_, r) = sb.results(&manifest, &["--kind", "automated"]);
+    let s = states(&r);
+    let id = |step: &str| format!("create-user.s0.p1.{step}");
+    assert_eq!(s[&id("2")], "skipped");
+    assert_eq!(check(&r, &id("2"))["message"], "needs input `user` (--input user=…, or the inputs file)");
+    assert_eq!(s[&id("5")], "pass", "no input needed");
+    let (_, r) = sb.results(&manifest, &["--kind", "automated", "--input", "user=alice", "--input", "group=admins"]);
+    let s = states(&r);
+    assert_eq!((s[&id("2")].as_str(), s[&id("3")].as_str(), s[&id("4")].as_str()), ("pass", "fail", "pass"));
+    assert_eq!(check(&r, &id("2"))["argv"], serde_json::json!(["aliyun", "ram", "GetUser", "--UserName", "alice"]));
+    let (_, r) = sb.results(&manifest, &["--tag", "ram-group", "--input", "group=nobody"]);
+    assert_eq!(states(&r), BTreeMap::from([(id("4"), "fail".to_string())]));
+    // The guide's front matter tags every check of it, manual ones too.
+    let (_, r) = sb.results(&manifest, &["--tag", "onboarding"]);
+    assert_eq!(states(&r).len(), 5);
 }
