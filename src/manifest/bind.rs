@@ -2,6 +2,7 @@
 //! rule (from the names of the step's command sentence) and of a table-row rule (from the
 //! role record).
 
+use crate::walk::{Flow, Node};
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{Block, IdentifierKind, Step};
@@ -65,16 +66,13 @@ fn step_mentions(step: &Step, out: &mut BTreeSet<String>) {
 }
 
 fn code_tokens(blocks: &[Block], out: &mut Vec<crate::model::Identifier>) {
-    // Depth is bounded by the parser; sub-steps (procedures) are their own steps.
-    for block in blocks {
-        match block {
-            Block::Code(c) => crate::keys::text_identifiers(&c.code, out),
-            Block::Choices { items, .. } | Block::List { items, .. } => {
-                items.iter().for_each(|i| code_tokens(&i.blocks, out))
-            }
-            Block::Note(n) => code_tokens(&n.blocks, out),
-            Block::Quote { blocks, .. } | Block::Result { content: blocks, .. } => code_tokens(blocks, out),
-            _ => {}
+    // Sub-steps are their own steps; a table's code belongs to its rows.
+    crate::walk::nodes(blocks, &mut |node| match node {
+        Node::Block(Block::Code(c)) => {
+            crate::keys::text_identifiers(&c.code, out);
+            Flow::Descend
         }
-    }
+        Node::Block(Block::Procedure(_) | Block::Table(_)) => Flow::Skip,
+        Node::Block(_) | Node::Cell(_) | Node::Step(_) => Flow::Descend,
+    });
 }

@@ -3,6 +3,7 @@
 
 use crate::ids::{ItemId, RowId};
 use crate::model::{Block, Guide, RoleRecord, Row, Step};
+use crate::walk::{Flow, Node};
 
 /// A step or a role-table row of one language.
 #[derive(Clone, Copy)]
@@ -22,35 +23,21 @@ pub(super) fn items(guide: &Guide) -> Vec<(ItemId, Item<'_>)> {
 }
 
 fn collect<'a>(gid: &str, si: u32, blocks: &'a [Block], tables: &mut u32, out: &mut Vec<(ItemId, Item<'a>)>) {
-    // Depth is bounded by the parser (`parse::MAX_DEPTH`), so recursion is safe.
-    for block in blocks {
-        match block {
-            Block::Procedure(p) => {
-                for step in &p.steps {
-                    out.push((ItemId::Step(step.id.clone()), Item::Step(step)));
-                    collect(gid, si, &step.body, tables, out);
-                }
-            }
-            Block::Table(t) => {
-                *tables += 1;
-                for record in &t.records {
-                    let row = RowId {
-                        guide: gid.to_string(),
-                        section: si,
-                        table: *tables,
-                        row: record.row.saturating_add(1),
-                    };
-                    out.push((ItemId::Row(row), Item::Row { record, row: t.rows.get(record.row as usize) }));
-                }
-            }
-            Block::Choices { items, .. } | Block::List { items, .. } => {
-                items.iter().for_each(|i| collect(gid, si, &i.blocks, tables, out))
-            }
-            Block::Note(n) => collect(gid, si, &n.blocks, tables, out),
-            Block::Quote { blocks, .. } | Block::Result { content: blocks, .. } => {
-                collect(gid, si, blocks, tables, out)
-            }
-            _ => {}
+    // The rows of a table are items; a table inside a cell is part of its row, not counted.
+    crate::walk::nodes(blocks, &mut |node| match node {
+        Node::Step(step) => {
+            out.push((ItemId::Step(step.id.clone()), Item::Step(step)));
+            Flow::Descend
         }
-    }
+        Node::Block(Block::Table(t)) => {
+            *tables += 1;
+            for record in &t.records {
+                let row =
+                    RowId { guide: gid.to_string(), section: si, table: *tables, row: record.row.saturating_add(1) };
+                out.push((ItemId::Row(row), Item::Row { record, row: t.rows.get(record.row as usize) }));
+            }
+            Flow::Skip
+        }
+        Node::Block(_) | Node::Cell(_) => Flow::Descend,
+    });
 }

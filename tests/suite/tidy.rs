@@ -57,13 +57,14 @@ const LAYERS: &[&[&str]] = &[
     &["manifest"],
     &["render"],
     &["emit"],
-    &["build"],
+    // `run` reads manifests beside the pipeline; `build` writes its results schema.
     &["run"],
+    &["build"],
 ];
 
 /// Imports against the pipeline that are still to be removed (issue 9): each entry must
 /// still occur, so the list only shrinks.
-const KNOWN_UPWARD: &[(&str, &str)] = &[("manifest", "render"), ("manifest", "run")];
+const KNOWN_UPWARD: &[(&str, &str)] = &[];
 
 fn layer(module: &str) -> Option<usize> {
     LAYERS.iter().position(|l| l.contains(&module))
@@ -197,8 +198,6 @@ fn one_walk_over_the_model() {
 
 /// Recursive walks still to be moved onto `crate::walk` (issue 9): the list only shrinks.
 const KNOWN_WALKERS: &[&str] = &[
-    "manifest.rs: fn code_tokens",
-    "manifest.rs: fn collect",
     "sync/compare.rs: fn blocks",
     "sync/compare.rs: fn own_blocks",
 ];
