@@ -150,6 +150,7 @@ fn ram_repository_builds_with_no_config() {
     let pairs = check_project(&root, &[("intl.en-US", "en-US"), ("intl.zh-CN", "zh-CN")]);
     println!("ram: {pairs} pairs");
     assert!(pairs >= 200, "ram pairs: {pairs}");
+    ram_rules_bind_steps(&root.join("generated/checks"));
     // init writes a config that builds the same site.
     let before = site_bytes(&root.join("generated/site"));
     let (code, _, err) = preflight(&root, &["init"]);
@@ -157,6 +158,47 @@ fn ram_repository_builds_with_no_config() {
     let (code, _, err) = preflight(&root, &["build", "--out", "../init-out"]);
     assert!(code == 0, "{err}");
     assert!(before == site_bytes(&tmp.path().join("init-out/site")), "init's config builds the same site");
+}
+
+/// The shipped RAM rules on ram (no config): how many steps become automated checks, by
+/// rule, as README records (with 30 of them read by hand). A change of the rules or of the
+/// parser that moves these numbers must update README's review.
+fn ram_rules_bind_steps(checks: &Path) {
+    let mut by_rule: BTreeMap<String, usize> = BTreeMap::new();
+    let mut total = 0;
+    for entry in walkdir::WalkDir::new(checks).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let m = preflight::manifest::load(entry.path()).unwrap();
+        for c in &m.checks {
+            total += 1;
+            if let Some(rule) = &c.rule {
+                *by_rule.entry(rule.clone()).or_default() += 1;
+                assert!(c.argv[2].starts_with("Get") || c.argv[2].starts_with("List"), "read-only: {:?}", c.argv);
+            }
+        }
+    }
+    let expected: BTreeMap<String, usize> = [
+        ("ram-user-exists", 31),
+        ("ram-user-policies", 18),
+        ("ram-role-exists", 12),
+        ("ram-mfa-enabled", 9),
+        ("ram-policy-exists", 8),
+        ("ram-user-access-key", 5),
+        ("ram-group-policies", 5),
+        ("ram-role-policies", 5),
+        ("ram-account-access-key", 3),
+        ("ram-group-exists", 3),
+        ("ram-console-logon", 3),
+        ("ram-user-in-group", 2),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    assert_eq!(by_rule, expected);
+    assert_eq!(total, 1398);
 }
 
 fn site_bytes(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
