@@ -23,7 +23,7 @@ pub fn run(args: Args) -> CmdResult {
     let manifests = super::manifests::load(&args.manifests)?;
     // Secrets masked and control characters shown, as `run` does.
     let masker = Masker::from_env(std::env::vars_os());
-    let lists: Vec<String> = manifests.iter().map(|m| manifest::task_list(&m.manifest, args.lang.tag())).collect();
+    let lists: Vec<String> = manifests.iter().map(|m| manifest::task_list(&m.manifest, args.lang.lang())).collect();
     print!("{}", visible(&masker.mask(&lists.join("\n"))));
     Ok(0)
 }

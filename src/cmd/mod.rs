@@ -82,9 +82,14 @@ pub enum Lang {
 
 impl Lang {
     pub fn tag(self) -> &'static str {
+        self.lang().tag()
+    }
+
+    /// The library's language of a manifest's texts.
+    pub fn lang(self) -> preflight::manifest::Lang {
         match self {
-            Lang::EnUs => "en-US",
-            Lang::ZhCn => "zh-CN",
+            Lang::EnUs => preflight::manifest::Lang::En,
+            Lang::ZhCn => preflight::manifest::Lang::Zh,
         }
     }
 }

@@ -101,7 +101,7 @@ enum KindArg {
 }
 
 pub fn run(args: Args) -> CmdResult {
-    let lang = args.lang.tag();
+    let lang = args.lang.lang();
     let manifests = super::manifests::load(&args.manifests)?;
     let answers = match &args.answers {
         Some(path) => run::load_answers(path, &manifests)?,
@@ -154,7 +154,7 @@ pub fn run(args: Args) -> CmdResult {
         region: region.map(|r| masker.mask(&r)),
     });
     let options = Options {
-        lang: lang.to_string(),
+        lang,
         answers,
         only: args.only,
         from: args.from,
@@ -219,17 +219,17 @@ fn utc_now() -> String {
     run::rfc3339(secs)
 }
 
-fn dry_run_text(checks: &[&Check], lang: &str) -> String {
+fn dry_run_text(checks: &[&Check], lang: manifest::Lang) -> String {
     let mut out = String::new();
     for c in checks {
         let what = match c.kind {
             CheckKind::Automated => format!("run   {}", manifest::display_argv(&c.argv)),
-            CheckKind::Manual if lang.starts_with("zh") => "询问  是否已完成？".to_string(),
+            CheckKind::Manual if lang == manifest::Lang::Zh => "询问  是否已完成？".to_string(),
             CheckKind::Manual => "ask   done?".to_string(),
         };
         out.push_str(&format!("{}\n    {}\n    {what}\n", c.id, c.title.get(lang)));
         if !c.depends_on.is_empty() {
-            let after = if lang.starts_with("zh") { "依赖" } else { "after" };
+            let after = if lang == manifest::Lang::Zh { "依赖" } else { "after" };
             out.push_str(&format!("    {after} {}\n", c.depends_on.join(", ")));
         }
     }
@@ -258,12 +258,12 @@ impl Observer for Progress {
         }
     }
 
-    fn ask(&mut self, check: &Check, lang: &str) -> Option<Answer> {
+    fn ask(&mut self, check: &Check, lang: manifest::Lang) -> Option<Answer> {
         if !self.ask_terminal {
             return None;
         }
         let title = visible(&self.masker.mask(check.title.get(lang))).into_owned();
-        let zh = lang.starts_with("zh");
+        let zh = lang == manifest::Lang::Zh;
         let stdin = std::io::stdin();
         for _ in 0..3 {
             if zh {

@@ -54,10 +54,40 @@ pub struct Text {
 }
 
 impl Text {
-    /// The text in `lang` (`zh…` picks Chinese), falling back to the other language.
-    pub fn get(&self, lang: &str) -> &str {
-        let (first, second) = if lang.starts_with("zh") { (&self.zh, &self.en) } else { (&self.en, &self.zh) };
+    /// The text in `lang`, falling back to the other language.
+    pub fn get(&self, lang: Lang) -> &str {
+        let (first, second) = match lang {
+            Lang::Zh => (&self.zh, &self.en),
+            Lang::En => (&self.en, &self.zh),
+        };
         first.as_deref().or(second.as_deref()).unwrap_or("")
+    }
+}
+
+/// Which of the two languages of a manifest a text, a run or a task list is in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+pub enum Lang {
+    #[default]
+    #[serde(rename = "en-US")]
+    En,
+    #[serde(rename = "zh-CN")]
+    Zh,
+}
+
+impl Lang {
+    /// The manifest language a locale reads: Chinese for a `zh` primary subtag (`zh-CN`,
+    /// `zh-TW`, `zh_Hans`), the source language for any other (`fr-FR` reads en-US). The one
+    /// place a locale tag is looked into.
+    pub fn of_locale(tag: &str) -> Lang {
+        let primary = tag.split(['-', '_']).next().unwrap_or("");
+        if primary.eq_ignore_ascii_case("zh") { Lang::Zh } else { Lang::En }
+    }
+
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en-US",
+            Lang::Zh => "zh-CN",
+        }
     }
 }
 

@@ -1,14 +1,14 @@
 //! A manifest as a Markdown task list in one language.
 
 use super::quote::{code_span, display_argv};
-use super::{CheckKind, LinkRef, Manifest, SectionRef};
+use super::{CheckKind, Lang, LinkRef, Manifest, SectionRef};
 use crate::ids::ItemId;
 
 /// The manifest as a Markdown task list in one language, for an issue or a pull request.
 /// The guide's sections are headings (one level below the guide's title), sub-steps are
 /// indented under their step, the links of a step follow it, and automated checks show
 /// their command.
-pub fn task_list(manifest: &Manifest, lang: &str) -> String {
+pub fn task_list(manifest: &Manifest, lang: Lang) -> String {
     let mut out = format!(
         "## {}
 
@@ -36,7 +36,7 @@ pub fn task_list(manifest: &Manifest, lang: &str) -> String {
         if check.kind == CheckKind::Automated {
             out.push_str(&format!(" ({})", code_span(&display_argv(&check.argv))));
         }
-        let own = |l: &&LinkRef| l.lang == lang;
+        let own = |l: &&LinkRef| Lang::of_locale(&l.lang) == lang;
         let links: Vec<String> = check
             .links
             .iter()

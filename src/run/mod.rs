@@ -23,7 +23,7 @@ use regex::Regex;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::manifest::{Check, CheckKind, Manifest, ManifestError};
+use crate::manifest::{Check, CheckKind, Lang, Manifest, ManifestError};
 
 /// Version of the JSON results. Bump on any change a consumer could notice.
 pub const RESULTS_VERSION: u32 = 2;
@@ -224,7 +224,7 @@ pub struct Results {
     /// Left out with `--deterministic`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<Context>,
-    pub lang: String,
+    pub lang: Lang,
     /// 0 when every required check passed, 1 otherwise.
     pub exit_code: u8,
     pub counts: Counts,
@@ -247,7 +247,7 @@ pub trait Observer {
     fn finished(&mut self, _index: usize, _total: usize, _result: &CheckResult) {}
     /// Ask a person about a manual check. `None`: nobody can be asked (no terminal) or
     /// they gave no answer.
-    fn ask(&mut self, _check: &Check, _lang: &str) -> Option<Answer> {
+    fn ask(&mut self, _check: &Check, _lang: Lang) -> Option<Answer> {
         None
     }
 }
@@ -258,8 +258,8 @@ impl Observer for Silent {}
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// Language of titles and messages: `en-US` or `zh-CN`.
-    pub lang: String,
+    /// Language of titles and messages.
+    pub lang: Lang,
     pub answers: BTreeMap<String, Answer>,
     /// Run only these checks (`--only`): an id, or a prefix ending in `*`; empty: all.
     pub only: Vec<String>,
@@ -358,7 +358,7 @@ pub fn run(manifests: &[Loaded], options: &Options, observer: &mut dyn Observer)
         guides.push(GuideResults {
             guide: loaded.manifest.guide.clone(),
             manifest: loaded.path.clone(),
-            title: loaded.manifest.title.get(&options.lang).to_string(),
+            title: loaded.manifest.title.get(options.lang).to_string(),
             exit_code: exit_code(list),
             counts: Counts::of(list),
         });
@@ -366,7 +366,7 @@ pub fn run(manifests: &[Loaded], options: &Options, observer: &mut dyn Observer)
     Ok(Results {
         results_version: RESULTS_VERSION,
         context: options.context.clone(),
-        lang: options.lang.clone(),
+        lang: options.lang,
         exit_code: exit_code(&results),
         counts: Counts::of(&results),
         guides,
@@ -447,8 +447,8 @@ pub fn failed_ids(text: &str, path: &Path) -> Result<BTreeSet<String>, ManifestE
         .collect())
 }
 
-fn zh(lang: &str) -> bool {
-    lang.starts_with("zh")
+fn zh(lang: Lang) -> bool {
+    lang == Lang::Zh
 }
 
 fn run_one(
@@ -458,7 +458,7 @@ fn run_one(
     options: &Options,
     observer: &mut dyn Observer,
 ) -> CheckResult {
-    let lang = options.lang.as_str();
+    let lang = options.lang;
     let masker = &options.masker;
     let mut result = CheckResult {
         guide: guide.to_string(),
@@ -556,7 +556,7 @@ fn automated(check: &Check, options: &Options, result: &mut CheckResult) {
             (Some(value), Some(slot)) => *slot = value.clone(),
             _ => {
                 result.state = State::Skipped;
-                result.message = if options.lang.starts_with("zh") {
+                result.message = if zh(options.lang) {
                     format!("需要输入项 {0}（--input {0}=…，或输入项文件）", input.name)
                 } else {
                     format!("needs input `{0}` (--input {0}=…, or the inputs file)", input.name)

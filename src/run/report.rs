@@ -42,7 +42,7 @@ fn failed(r: &CheckResult) -> bool {
 /// when the run had several, the reason and the first lines of output under every check that
 /// failed, the totals last.
 pub fn summary_table(results: &Results) -> String {
-    let zh = results.lang.starts_with("zh");
+    let zh = results.lang == crate::manifest::Lang::Zh;
     let (h_state, h_id, h_title) = if zh { ("状态", "检查项", "标题") } else { ("state", "check", "title") };
     let state_w = State::ALL.iter().map(|s| s.as_str().len()).max().unwrap_or(0).max(width(h_state));
     let id_w = results.checks.iter().map(|r| width(&r.id)).max().unwrap_or(0).max(width(h_id));

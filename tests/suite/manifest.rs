@@ -155,8 +155,8 @@ fn a_bad_rules_file_stops_the_build_with_its_line() {
 fn task_list_in_both_languages() {
     let all = manifests_of(&root().join("docs-src"));
     let m = &all["task_maxcompute_prepare_account"];
-    insta::assert_snapshot!("tasks_en", manifest::task_list(m, "en-US"));
-    insta::assert_snapshot!("tasks_zh", manifest::task_list(m, "zh-CN"));
+    insta::assert_snapshot!("tasks_en", manifest::task_list(m, manifest::Lang::En));
+    insta::assert_snapshot!("tasks_zh", manifest::task_list(m, manifest::Lang::Zh));
 }
 
 /// `index.json` links each guide to its manifest, its counterpart and the pair's sync status;

@@ -197,10 +197,7 @@ fn one_walk_over_the_model() {
 }
 
 /// Recursive walks still to be moved onto `crate::walk` (issue 9): the list only shrinks.
-const KNOWN_WALKERS: &[&str] = &[
-    "sync/compare.rs: fn blocks",
-    "sync/compare.rs: fn own_blocks",
-];
+const KNOWN_WALKERS: &[&str] = &["sync/compare.rs: fn blocks", "sync/compare.rs: fn own_blocks"];
 
 /// `fn name` and the text up to the next `fn` at any depth: enough to tell whether a
 /// function calls itself and which block kinds it names.

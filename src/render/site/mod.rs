@@ -215,7 +215,7 @@ fn check_views(manifest: Option<&Manifest>, locale: &str, ui: &Ui) -> BTreeMap<S
             id: check.id.clone(),
             kind: kind.to_string(),
             kind_label: kind_label.clone(),
-            title: check.title.get(locale).to_string(),
+            title: check.title.get(manifest::Lang::of_locale(locale)).to_string(),
             command: manifest::display_argv(&check.argv),
         });
     }
