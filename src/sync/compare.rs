@@ -436,7 +436,14 @@ impl Ctx<'_> {
 
     fn table_pair(&mut self, x: &Table, y: &Table, step: Option<&StepId>) {
         let here = |t: &Table| (t.span, header_text(t));
-        if x.header.len() != y.header.len() || x.columns != y.columns {
+        // Header words the lexicon does not know are typed `Other`; a column's type is
+        // compared only where both sides know it (`Meaning` and `说明` are one column).
+        let types_differ = x
+            .columns
+            .iter()
+            .zip(&y.columns)
+            .any(|(a, b)| *a != model::ColumnKind::Other && *b != model::ColumnKind::Other && a != b);
+        if x.header.len() != y.header.len() || types_differ {
             self.push(
                 "sync::table-columns-differ",
                 Severity::Warning,
@@ -486,6 +493,38 @@ impl Ctx<'_> {
                 (span, name.clone()),
                 step,
             );
+        }
+        self.cells(x, y, step);
+    }
+
+    /// The notes (and nested tables) of aligned cells, compared like a step's body; each
+    /// finding names the row and column and points at the cell in both files. Rows pair
+    /// in order when both tables have as many, else by their language-neutral words.
+    fn cells(&mut self, x: &Table, y: &Table, step: Option<&StepId>) {
+        let pairs: Vec<(Option<usize>, Option<usize>)> = if x.rows.len() == y.rows.len() {
+            (0..x.rows.len()).map(|i| (Some(i), Some(i))).collect()
+        } else {
+            let words = |t: &Table| -> Vec<Vec<String>> { t.rows.iter().map(row_words).collect() };
+            align(&words(x), &words(y), |a, b| jaccard(a, b))
+        };
+        for (i, j) in pairs {
+            let (Some(i), Some(j)) = (i, j) else { continue };
+            let (rx, ry) = (&x.rows[i], &y.rows[j]);
+            for (c, (cx, cy)) in rx.cells.iter().zip(&ry.cells).enumerate() {
+                if !cx.blocks.iter().chain(&cy.blocks).any(|b| matches!(b, Block::Note(_) | Block::Table(_))) {
+                    continue;
+                }
+                let before = self.out.findings.len();
+                self.loose_blocks(&own_blocks(&cx.blocks), &own_blocks(&cy.blocks), (cx.span, cy.span), step);
+                let column = x.header.get(c).map(|h| h.text.as_str()).filter(|t| !t.is_empty());
+                let place = match column {
+                    Some(h) => format!("table row {}, column \"{}\": ", i + 1, clip(h)),
+                    None => format!("table row {}, column {}: ", i + 1, c + 1),
+                };
+                for f in &mut self.out.findings[before..] {
+                    f.message.insert_str(0, &place);
+                }
+            }
         }
     }
 }
@@ -703,6 +742,20 @@ fn note_keys(n: &Note) -> Vec<String> {
     keys.sort();
     keys.dedup();
     keys
+}
+
+/// The ASCII words of a row's cells, sorted and deduplicated: what survives translation.
+fn row_words(row: &model::Row) -> Vec<String> {
+    let mut words: Vec<String> = row
+        .cells
+        .iter()
+        .flat_map(|c| c.text.split(|ch: char| !ch.is_ascii_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    words.sort();
+    words.dedup();
+    words
 }
 
 fn table_keys(t: &Table) -> Vec<String> {
