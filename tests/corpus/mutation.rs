@@ -38,6 +38,7 @@ enum Kind {
     ChangeLink,
     DeleteCellNote,
     CellNoteType,
+    RepeatedNumber,
 }
 
 const KINDS: &[(Kind, &str, &[&str])] = &[
@@ -52,6 +53,7 @@ const KINDS: &[(Kind, &str, &[&str])] = &[
     (Kind::ChangeLink, "change a link target in a step", &["sync::link-differs"]),
     (Kind::DeleteCellNote, "delete a note in a table cell", &["sync::missing-note"]),
     (Kind::CellNoteType, "说明 → 警告 in a table cell", &["sync::note-kind-differs"]),
+    (Kind::RepeatedNumber, "number → one also in the step", &["sync::number-differs"]),
 ];
 
 /// Measured on the corpus: (kind, sites edited, detected). The test asserts each kind
@@ -65,10 +67,11 @@ const MEASURED: &[(Kind, usize, usize)] = &[
     (Kind::DropRow, 159, 157),
     (Kind::RenameRecord, 3, 3),
     (Kind::RenameIdentifier, 107, 107),
-    (Kind::ChangeNumber, 49, 49),
+    (Kind::ChangeNumber, 48, 48),
     (Kind::ChangeLink, 107, 106),
     (Kind::DeleteCellNote, 12, 12),
-    (Kind::CellNoteType, 56, 52),
+    (Kind::CellNoteType, 53, 52),
+    (Kind::RepeatedNumber, 5, 5),
 ];
 
 fn floor(measured: usize) -> usize {
@@ -368,7 +371,15 @@ fn mutate(kind: Kind, text: &str, zh: &Guide, base: &Comparison) -> Option<Mutat
         Kind::DeleteCellNote | Kind::CellNoteType => {
             let delete = kind == Kind::DeleteCellNote;
             let mut sites = Vec::new();
-            for t in tables(zh).into_iter().filter(|t| clean_lines(lines(t.span))) {
+            // A table whose rows already differ may have the note's row on one side only:
+            // a reader sees no counterpart to compare, so it is no site.
+            let same_rows = |t: &Table| {
+                let (a, b) = lines(t.span);
+                !base.findings.iter().any(|f| {
+                    f.code.ends_with("rows-differ") && f.zh.as_ref().is_some_and(|l| (a..=b).contains(&l.line))
+                })
+            };
+            for t in tables(zh).into_iter().filter(|t| clean_lines(lines(t.span)) && same_rows(t)) {
                 for row in &t.rows {
                     for cell in &row.cells {
                         for b in &cell.blocks {
@@ -405,6 +416,41 @@ fn mutate(kind: Kind, text: &str, zh: &Guide, base: &Comparison) -> Option<Mutat
                 text,
                 near: Near::Lines(cell.0, cell.1),
                 what: format!("note at line {} of the table at line {}", note.line, t.span.line),
+            })
+        }
+        Kind::RepeatedNumber => {
+            // A number written twice in the step's own text, one of them changed to another
+            // number of the step: both stay present, only their counts change.
+            let mut sites = Vec::new();
+            for (p, en) in &aligned {
+                let own = own_lines(&src, p.step);
+                let numbers: Vec<&str> = p
+                    .step
+                    .identifiers
+                    .iter()
+                    .filter(|i| i.kind == IdentifierKind::Number)
+                    .map(|i| i.value.as_str())
+                    .filter(|v| v.len() >= 2 && !v.starts_with('0') && v.bytes().all(|b| b.is_ascii_digit()))
+                    .collect();
+                let count = |v: &str| -> usize {
+                    own.iter()
+                        .map(|&n| {
+                            let l = src[n as usize - 1];
+                            l.match_indices(v).filter(|(at, _)| whole(l, *at, v.len())).count()
+                        })
+                        .sum()
+                };
+                let Some(a) = numbers.iter().find(|v| count(v) >= 2) else { continue };
+                let Some(b) = numbers.iter().find(|v| *v != a && count(v) >= 1) else { continue };
+                sites.push((p, en.clone(), own, a.to_string(), b.to_string()));
+            }
+            let (p, en, own, from, to) = middle(sites)?;
+            let text = replace_on_lines(text, &own, &from, &to, |l, at| whole(l, at, from.len()))?;
+            Some(Mutation {
+                kind,
+                text,
+                near: Near::Step { en_step: en, zh: (p.step.span.line, p.step.span.line) },
+                what: format!("{from} → {to} in {} (line {})", p.step.id, p.step.span.line),
             })
         }
         Kind::RenameIdentifier | Kind::ChangeNumber | Kind::ChangeLink => {
