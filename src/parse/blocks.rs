@@ -699,6 +699,10 @@ fn role_records(columns: &[ColumnKind], rows: &[Row]) -> Vec<RoleRecord> {
     };
     let name = |row: &Row, c: Option<usize>| {
         let t = text(row, c)?;
+        // A type written before the name (`自定义策略AssumeRole-x`, `系统策略AdministratorAccess`:
+        // the console's "custom policy" / "system policy" column run into the name) is
+        // not part of it.
+        let t = strip_cjk_prefix(&t).to_string();
         // One token is the name as written; in a longer cell, the first identifier.
         if !t.contains(char::is_whitespace) {
             return Some(t);
@@ -730,6 +734,13 @@ fn role_records(columns: &[ColumnKind], rows: &[Row]) -> Vec<RoleRecord> {
         records.push(record);
     }
     records
+}
+
+/// The ASCII name after a run of CJK characters at the start of a cell, or the cell.
+fn strip_cjk_prefix(t: &str) -> &str {
+    let rest = t
+        .trim_start_matches(|c: char| ('\u{3000}'..='\u{9fff}').contains(&c) || ('\u{ff00}'..='\u{ffef}').contains(&c));
+    if rest.len() < t.len() && rest.starts_with(|c: char| c.is_ascii_alphanumeric()) { rest } else { t }
 }
 
 /// Longest value (in bytes) a record takes over from a merged cell above.

@@ -78,6 +78,7 @@ impl Fragment {
         let mut source_starts = Vec::new();
         let mut pos = range.start;
         let mut first = true;
+        let mut fence = false;
         while pos <= range.end {
             let line_end = self.text[pos..range.end].find('\n').map_or(range.end, |i| pos + i);
             let mut start = pos;
@@ -90,8 +91,22 @@ impl Fragment {
                 text.push('\n');
             }
             first = false;
+            let line = &self.text[start..line_end];
+            if is_fence_line(line) {
+                fence = !fence;
+            }
             source_starts.push(self.to_source(start));
-            text.push_str(&self.text[start..line_end]);
+            match (!fence).then(|| flattened_list_start(line)).flatten() {
+                // `Valid values:     -   on`: a list flattened into the cell after its text
+                // starts on a line of its own, as the page shows it.
+                Some(at) => {
+                    text.push_str(line[..at].trim_end());
+                    text.push('\n');
+                    source_starts.push(self.to_source(start + at));
+                    text.push_str(&line[at..]);
+                }
+                None => text.push_str(line),
+            }
             pos = line_end + 1;
         }
         let line_starts = line_starts(&text);
@@ -106,6 +121,45 @@ impl Fragment {
     pub fn source_starts(&self) -> &[usize] {
         &self.source_starts
     }
+}
+
+fn is_fence_line(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with("```") || t.starts_with("~~~")
+}
+
+/// Where a list marker starts that follows text on the same line after four or more spaces
+/// (`…name.     -   To add…`, `…engine.     1.  Click…`): the shape a list takes when a
+/// DITA cell is flattened into one table line. `None` when the line has no such marker.
+fn flattened_list_start(line: &str) -> Option<usize> {
+    let b = line.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b' ' {
+            i += 1;
+            continue;
+        }
+        let run = i;
+        while i < b.len() && b[i] == b' ' {
+            i += 1;
+        }
+        if i - run < 4 || line[..run].trim().is_empty() || line[..run].contains('`') {
+            continue;
+        }
+        let rest = &line[i..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let marker = if rest.starts_with("- ") || rest.starts_with("* ") {
+            1
+        } else if (1..=2).contains(&digits) && rest[digits..].starts_with(". ") {
+            digits + 1
+        } else {
+            continue;
+        };
+        if rest[marker..].starts_with(' ') && !rest[marker..].trim().is_empty() {
+            return Some(i);
+        }
+    }
+    None
 }
 
 pub(crate) fn line_starts(text: &str) -> Vec<usize> {

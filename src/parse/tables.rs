@@ -120,22 +120,20 @@ pub fn find_tables(text: &str) -> Vec<TableRegion> {
             continue;
         }
         let t = line.trim_start_matches(' ');
-        let starts_table = !in_fence
-            && t.starts_with('|')
-            && t.trim_end().len() > 1
-            && ends_row(t)
-            && i + 1 < n
-            && is_delimiter_row(lines.get(i + 1));
-        if !starts_table {
+        // The header row follows the row rule too: `|Field⏎⏎|Type⏎⏎|Description |` is
+        // one row of three cells when a delimiter row follows its last line.
+        let header_end =
+            if in_fence || !t.starts_with('|') || t.trim_end().len() <= 1 { None } else { header_end(&lines, i) };
+        let Some(header_last) = header_end.filter(|&k| k + 1 < n && is_delimiter_row(lines.get(k + 1))) else {
             i += 1;
             continue;
-        }
+        };
         let indent = indent_of(line);
-        let header_range = lines.spans[i].0 + indent..lines.spans[i].1;
+        let header_range = lines.spans[i].0 + indent..lines.spans[header_last].1;
         let header = split_cells(text, header_range.clone());
         let mut rows = Vec::new();
         let mut unterminated = None;
-        let mut j = i + 2;
+        let mut j = header_last + 2;
         while j < n && lines.get(j).trim_start_matches(' ').starts_with('|') {
             let start = lines.spans[j].0 + indent_of(lines.get(j));
             let mut k = j;
@@ -185,6 +183,35 @@ pub fn find_tables(text: &str) -> Vec<TableRegion> {
         i = j;
     }
     out
+}
+
+/// Longest header row, in lines: a header spread wider is read as text.
+const MAX_HEADER_LINES: usize = 32;
+
+/// The last line of a header row starting at line `i`: the first line from `i` on that
+/// ends with `|`, within [`MAX_HEADER_LINES`] (which keeps the scan linear) and with no
+/// fence or heading on the way.
+fn header_end(lines: &Lines<'_>, i: usize) -> Option<usize> {
+    let n = lines.spans.len();
+    for k in i..n.min(i + MAX_HEADER_LINES) {
+        let l = lines.get(k);
+        if k > i && (l.starts_with('#') || fence_marks(l) > 0) {
+            return None;
+        }
+        if ends_row(l) {
+            // A continuation line must still look like a cell start or be blank, so
+            // prose after an unclosed `|` line is not swallowed.
+            return (k == i || lines.get(k).trim_start().starts_with('|')).then_some(k);
+        }
+        let next_is_delimiter = k + 1 < n && is_delimiter_row(lines.get(k + 1));
+        if next_is_delimiter {
+            return None;
+        }
+        if k > i && !l.trim().is_empty() && !l.trim_start().starts_with('|') {
+            return None;
+        }
+    }
+    None
 }
 
 /// Split a row into cell ranges on `|` that is not escaped and not inside a fence.
@@ -269,6 +296,19 @@ mod tests {
         assert_eq!(t.rows[0].cells.len(), 3);
         assert!(text[t.rows[0].cells[2].clone()].contains("code | more"));
         assert_eq!(&text[t.rows[1].cells[0].clone()], "y");
+    }
+
+    #[test]
+    fn a_header_may_spread_over_several_lines() {
+        let text = "|Field\n\n|Type\n\n|Description |\n|--|--|--|\n|Name|String|The name. |\n";
+        let t = &find_tables(text)[0];
+        let header: Vec<&str> = t.header.iter().map(|r| text[r.clone()].trim()).collect();
+        assert_eq!(header, ["Field", "Type", "Description"]);
+        assert_eq!(t.rows.len(), 1);
+        assert_eq!(t.range.start, 0);
+        // Prose between the bar lines is not a header.
+        let t = &find_tables("|Field\nsome prose\n|Type |\n|--|--|\n")[0];
+        assert_eq!(t.header.len(), 1);
     }
 
     #[test]

@@ -247,7 +247,32 @@ impl Ctx<'_> {
             } else {
                 (ids_x.difference(&ids_y).collect(), ids_y.difference(&ids_x).collect())
             };
-            if only_x.is_empty() && only_y.is_empty() {
+            // Numbers of two or more digits on both sides compare as a multiset too: a
+            // `3` changed to `5` where the step already has a `5` leaves both present.
+            // Only where both sides write as many numbers in all: a translation that says
+            // a number once more or once less (a unit spelled out, a repeated value
+            // dropped) changes the total, an edited number does not.
+            let mut counts = Vec::new();
+            if kind == IdentifierKind::Number {
+                let (sx, sy) = (step_text(x), step_text(y));
+                let (cx, cy) = (number_counts(&sx), number_counts(&sy));
+                let total = |c: &std::collections::BTreeMap<&str, usize>| -> usize {
+                    ids_x.union(&ids_y).filter_map(|v| c.get(v.as_str())).sum()
+                };
+                let balanced = total(&cx) == total(&cy);
+                for v in ids_x.union(&ids_y).filter(|_| balanced) {
+                    let (a, b) = (cx.get(v.as_str()).copied(), cy.get(v.as_str()).copied());
+                    if let (Some(a), Some(b)) = (a, b)
+                        && a != b
+                        && v.len() >= 2
+                        && !only_x.contains(&v)
+                        && !only_y.contains(&v)
+                    {
+                        counts.push(format!("`{v}` {a}× in {EN}, {b}× in {ZH}"));
+                    }
+                }
+            }
+            if only_x.is_empty() && only_y.is_empty() && counts.is_empty() {
                 continue;
             }
             let list = |v: &[&String]| v.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
@@ -258,6 +283,7 @@ impl Ctx<'_> {
             if !only_y.is_empty() {
                 parts.push(format!("{} only in {ZH}", list(&only_y)));
             }
+            parts.extend(counts);
             self.push(
                 code,
                 Severity::Warning,
@@ -436,7 +462,14 @@ impl Ctx<'_> {
 
     fn table_pair(&mut self, x: &Table, y: &Table, step: Option<&StepId>) {
         let here = |t: &Table| (t.span, header_text(t));
-        if x.header.len() != y.header.len() || x.columns != y.columns {
+        // Header words the lexicon does not know are typed `Other`; a column's type is
+        // compared only where both sides know it (`Meaning` and `说明` are one column).
+        let types_differ = x
+            .columns
+            .iter()
+            .zip(&y.columns)
+            .any(|(a, b)| *a != model::ColumnKind::Other && *b != model::ColumnKind::Other && a != b);
+        if x.header.len() != y.header.len() || types_differ {
             self.push(
                 "sync::table-columns-differ",
                 Severity::Warning,
@@ -487,6 +520,43 @@ impl Ctx<'_> {
                 step,
             );
         }
+        self.cells(x, y, step);
+    }
+
+    /// The notes (and nested tables) of aligned cells, compared like a step's body; each
+    /// finding names the row and column and points at the cell in both files. Rows pair
+    /// by their first cell where that is a name both tables hold once (the parameter of an
+    /// API reference, whose rows the two versions may order differently), else in order
+    /// when both tables have as many, else by their language-neutral words.
+    fn cells(&mut self, x: &Table, y: &Table, step: Option<&StepId>) {
+        let keyed = rows_by_first_cell(x, y);
+        let pairs: Vec<(Option<usize>, Option<usize>)> = if 2 * keyed.len() >= x.rows.len().max(y.rows.len()) {
+            keyed.into_iter().map(|(i, j)| (Some(i), Some(j))).collect()
+        } else if x.rows.len() == y.rows.len() {
+            (0..x.rows.len()).map(|i| (Some(i), Some(i))).collect()
+        } else {
+            let words = |t: &Table| -> Vec<Vec<String>> { t.rows.iter().map(row_words).collect() };
+            align(&words(x), &words(y), |a, b| jaccard(a, b))
+        };
+        for (i, j) in pairs {
+            let (Some(i), Some(j)) = (i, j) else { continue };
+            let (rx, ry) = (&x.rows[i], &y.rows[j]);
+            for (c, (cx, cy)) in rx.cells.iter().zip(&ry.cells).enumerate() {
+                if !cx.blocks.iter().chain(&cy.blocks).any(|b| matches!(b, Block::Note(_) | Block::Table(_))) {
+                    continue;
+                }
+                let before = self.out.findings.len();
+                self.loose_blocks(&own_blocks(&cx.blocks), &own_blocks(&cy.blocks), (cx.span, cy.span), step);
+                let column = x.header.get(c).map(|h| h.text.as_str()).filter(|t| !t.is_empty());
+                let place = match column {
+                    Some(h) => format!("table row {}, column \"{}\": ", i + 1, clip(h)),
+                    None => format!("table row {}, column {}: ", i + 1, c + 1),
+                };
+                for f in &mut self.out.findings[before..] {
+                    f.message.insert_str(0, &place);
+                }
+            }
+        }
     }
 }
 
@@ -520,14 +590,22 @@ fn holds(runs: &BTreeSet<String>, name: &str) -> bool {
 /// name is present when it equals one of them, so `AccessKey` matches `Access Key` and
 /// `210408.1454.1459_bin.zip` matches itself, but `AliyunEMRDefaultRole` does not match
 /// `AliyunEMRDefaultRoleX`.
-const RUN_WORDS: usize = 8;
+const RUN_WORDS: usize = 12;
 
 fn word_runs(text: &str) -> BTreeSet<String> {
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| w.to_ascii_lowercase())
-        .collect();
+    // A number runs into its unit in zh-CN (`20GiB` for `20 GiB`): a word also splits
+    // where a digit meets a letter. Runs join adjacent words, so `20gib` stays a run.
+    let mut words: Vec<String> = Vec::new();
+    for w in text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+        let mut start = 0;
+        for (i, pair) in w.as_bytes().windows(2).enumerate() {
+            if pair[0].is_ascii_digit() && pair[1].is_ascii_alphabetic() {
+                words.push(w[start..=i].to_ascii_lowercase());
+                start = i + 1;
+            }
+        }
+        words.push(w[start..].to_ascii_lowercase());
+    }
     let mut runs = BTreeSet::new();
     for i in 0..words.len() {
         let mut run = String::new();
@@ -705,6 +783,41 @@ fn note_keys(n: &Note) -> Vec<String> {
     keys
 }
 
+/// Rows of two tables paired by a first cell that names something (ASCII letters) and
+/// occurs once in each table, in the order of the first table.
+fn rows_by_first_cell(x: &Table, y: &Table) -> Vec<(usize, usize)> {
+    fn unique(t: &Table) -> std::collections::BTreeMap<&str, Option<usize>> {
+        let mut m = std::collections::BTreeMap::new();
+        for (i, r) in t.rows.iter().enumerate() {
+            let Some(c) =
+                r.cells.first().filter(|c| r.inherited == 0 && c.text.bytes().any(|b| b.is_ascii_alphabetic()))
+            else {
+                continue;
+            };
+            m.entry(c.text.as_str()).and_modify(|v| *v = None).or_insert(Some(i));
+        }
+        m
+    }
+    let (ux, uy) = (unique(x), unique(y));
+    let mut pairs: Vec<(usize, usize)> = ux.iter().filter_map(|(k, i)| Some(((*i)?, (*uy.get(k)?)?))).collect();
+    pairs.sort_unstable();
+    pairs
+}
+
+/// The ASCII words of a row's cells, sorted and deduplicated: what survives translation.
+fn row_words(row: &model::Row) -> Vec<String> {
+    let mut words: Vec<String> = row
+        .cells
+        .iter()
+        .flat_map(|c| c.text.split(|ch: char| !ch.is_ascii_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    words.sort();
+    words.dedup();
+    words
+}
+
 fn table_keys(t: &Table) -> Vec<String> {
     let mut keys: BTreeSet<String> =
         t.records.iter().flat_map(|r| r.role.iter().chain(r.policy.iter())).cloned().collect();
@@ -835,6 +948,30 @@ fn comparable(step: &Step, kind: IdentifierKind) -> BTreeSet<String> {
         .collect()
 }
 
+/// How often each run of ASCII digits that does not end a word (`p48004`, `ecs.g6`)
+/// occurs in a text.
+fn number_counts(text: &str) -> std::collections::BTreeMap<&str, usize> {
+    let mut out = std::collections::BTreeMap::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        // A unit may follow (`20GiB`); a letter before makes it part of a name.
+        let word = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_');
+        if !word(start.checked_sub(1).and_then(|p| bytes.get(p))) {
+            *out.entry(&text[start..i]).or_default() += 1;
+        }
+    }
+    out
+}
+
 /// All text of a step (not its sub-steps): command, paragraphs with their link
 /// targets, code, cells.
 fn step_text(step: &Step) -> String {
@@ -904,4 +1041,17 @@ pub(super) fn sort_findings(findings: &mut [Finding]) {
 
 fn rows(n: usize) -> String {
     if n == 1 { "1 row".to_string() } else { format!("{n} rows") }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn numbers_count_with_units_but_not_inside_names() {
+        let c = super::number_counts("wait 30 s, 30s more; 20GiB; p48004 ecs.g6 v2 and 7");
+        assert_eq!(c.get("30"), Some(&2));
+        assert_eq!(c.get("20"), Some(&1));
+        assert_eq!(c.get("48004"), None);
+        assert_eq!(c.get("6"), None);
+        assert_eq!(c.get("7"), Some(&1));
+    }
 }

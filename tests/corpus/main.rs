@@ -79,6 +79,9 @@ struct Page {
     notes: BTreeMap<String, usize>,
     tables: usize,
     table_rows: Vec<usize>,
+    /// Header cells per table, where the page's comment counted them.
+    #[serde(default)]
+    table_columns: Option<Vec<usize>>,
     identifiers: Vec<String>,
 }
 
@@ -147,6 +150,19 @@ fn pages_read_as_a_human_reads_them() {
         };
         if got != want {
             failures.push(format!("{}\n  want {want:?}\n  got  {got:?}", page.file));
+        }
+        if let Some(want) = &page.table_columns {
+            let mut got = Vec::new();
+            for section in &guide.sections {
+                walk(&section.blocks, &mut |b| {
+                    if let Block::Table(t) = b {
+                        got.push(t.header.len());
+                    }
+                });
+            }
+            if got != *want {
+                failures.push(format!("{}: table columns\n  want {want:?}\n  got  {got:?}", page.file));
+            }
         }
         let text = all_text(&guide);
         for id in &page.identifiers {

@@ -13,7 +13,9 @@
 //!   zh-CN step, and its zh-CN line is the step's line (for a changed note type, the
 //!   note's line; for a deleted step, anywhere from the enclosing procedure or parent
 //!   step down to the line where the deleted step was);
-//! - for an edit to a table, the finding's zh-CN line lies inside that table.
+//! - for an edit to a table, the finding's zh-CN line lies inside that table;
+//! - for an edit to a note in a table cell, the finding's zh-CN line lies inside that
+//!   cell.
 
 use std::collections::BTreeMap;
 
@@ -34,6 +36,9 @@ enum Kind {
     RenameIdentifier,
     ChangeNumber,
     ChangeLink,
+    DeleteCellNote,
+    CellNoteType,
+    RepeatedNumber,
 }
 
 const KINDS: &[(Kind, &str, &[&str])] = &[
@@ -46,6 +51,9 @@ const KINDS: &[(Kind, &str, &[&str])] = &[
     (Kind::RenameIdentifier, "rename an identifier in a step", &["sync::identifier-differs"]),
     (Kind::ChangeNumber, "change a number in a step", &["sync::number-differs"]),
     (Kind::ChangeLink, "change a link target in a step", &["sync::link-differs"]),
+    (Kind::DeleteCellNote, "delete a note in a table cell", &["sync::missing-note"]),
+    (Kind::CellNoteType, "说明 → 警告 in a table cell", &["sync::note-kind-differs"]),
+    (Kind::RepeatedNumber, "number → one also in the step", &["sync::number-differs"]),
 ];
 
 /// Measured on the corpus: (kind, sites edited, detected). The test asserts each kind
@@ -54,13 +62,16 @@ const KINDS: &[(Kind, &str, &[&str])] = &[
 const MEASURED: &[(Kind, usize, usize)] = &[
     (Kind::DeleteStep, 147, 129),
     (Kind::DeleteSubstep, 84, 75),
-    (Kind::DeleteNote, 103, 100),
-    (Kind::NoteType, 99, 99),
+    (Kind::DeleteNote, 102, 99),
+    (Kind::NoteType, 98, 98),
     (Kind::DropRow, 159, 157),
     (Kind::RenameRecord, 3, 3),
     (Kind::RenameIdentifier, 107, 107),
-    (Kind::ChangeNumber, 49, 49),
+    (Kind::ChangeNumber, 48, 48),
     (Kind::ChangeLink, 107, 106),
+    (Kind::DeleteCellNote, 12, 12),
+    (Kind::CellNoteType, 53, 52),
+    (Kind::RepeatedNumber, 5, 5),
 ];
 
 fn floor(measured: usize) -> usize {
@@ -355,6 +366,91 @@ fn mutate(kind: Kind, text: &str, zh: &Guide, base: &Comparison) -> Option<Mutat
                 text,
                 near: Near::Lines(span.0, span.1),
                 what: format!("renamed {name} at line {} (table at line {})", row_lines[0], t.span.line),
+            })
+        }
+        Kind::DeleteCellNote | Kind::CellNoteType => {
+            let delete = kind == Kind::DeleteCellNote;
+            let mut sites = Vec::new();
+            // A table whose rows already differ may have the note's row on one side only:
+            // a reader sees no counterpart to compare, so it is no site.
+            let same_rows = |t: &Table| {
+                let (a, b) = lines(t.span);
+                !base.findings.iter().any(|f| {
+                    f.code.ends_with("rows-differ") && f.zh.as_ref().is_some_and(|l| (a..=b).contains(&l.line))
+                })
+            };
+            for t in tables(zh).into_iter().filter(|t| clean_lines(lines(t.span)) && same_rows(t)) {
+                for row in &t.rows {
+                    for cell in &row.cells {
+                        for b in &cell.blocks {
+                            let Block::Note(n) = b else { continue };
+                            let (a, z) = lines(n.span);
+                            let own: Vec<&str> = (a..=z).filter_map(|l| src.get(l as usize - 1).copied()).collect();
+                            // Only a note on lines of its own can be deleted without
+                            // touching the row's bars.
+                            let alone =
+                                own.iter().all(|l| !l.trim_start().starts_with('|') && !l.trim_end().ends_with('|'))
+                                    && own.first().is_some_and(|l| l.trim_start().starts_with("**"));
+                            let typed = own.first().is_some_and(|l| l.contains("**说明"));
+                            // A note already reported (one side only) is no site.
+                            let cell_lines = lines(cell.span);
+                            let reported = base.findings.iter().any(|f| {
+                                f.code.contains("-note")
+                                    && f.zh.as_ref().is_some_and(|l| (cell_lines.0..=cell_lines.1).contains(&l.line))
+                            });
+                            if !reported && ((delete && alone) || (!delete && typed)) {
+                                sites.push((t, lines(cell.span), n.span));
+                            }
+                        }
+                    }
+                }
+            }
+            let (t, cell, note) = middle(sites)?;
+            let text = if delete {
+                delete_lines(text, lines(note))
+            } else {
+                replace_on_lines(text, &[note.line], "**说明", "**警告", |_, _| true)?
+            };
+            Some(Mutation {
+                kind,
+                text,
+                near: Near::Lines(cell.0, cell.1),
+                what: format!("note at line {} of the table at line {}", note.line, t.span.line),
+            })
+        }
+        Kind::RepeatedNumber => {
+            // A number written twice in the step's own text, one of them changed to another
+            // number of the step: both stay present, only their counts change.
+            let mut sites = Vec::new();
+            for (p, en) in &aligned {
+                let own = own_lines(&src, p.step);
+                let numbers: Vec<&str> = p
+                    .step
+                    .identifiers
+                    .iter()
+                    .filter(|i| i.kind == IdentifierKind::Number)
+                    .map(|i| i.value.as_str())
+                    .filter(|v| v.len() >= 2 && !v.starts_with('0') && v.bytes().all(|b| b.is_ascii_digit()))
+                    .collect();
+                let count = |v: &str| -> usize {
+                    own.iter()
+                        .map(|&n| {
+                            let l = src[n as usize - 1];
+                            l.match_indices(v).filter(|(at, _)| whole(l, *at, v.len())).count()
+                        })
+                        .sum()
+                };
+                let Some(a) = numbers.iter().find(|v| count(v) >= 2) else { continue };
+                let Some(b) = numbers.iter().find(|v| *v != a && count(v) >= 1) else { continue };
+                sites.push((p, en.clone(), own, a.to_string(), b.to_string()));
+            }
+            let (p, en, own, from, to) = middle(sites)?;
+            let text = replace_on_lines(text, &own, &from, &to, |l, at| whole(l, at, from.len()))?;
+            Some(Mutation {
+                kind,
+                text,
+                near: Near::Step { en_step: en, zh: (p.step.span.line, p.step.span.line) },
+                what: format!("{from} → {to} in {} (line {})", p.step.id, p.step.span.line),
             })
         }
         Kind::RenameIdentifier | Kind::ChangeNumber | Kind::ChangeLink => {
