@@ -11,6 +11,7 @@
 pub mod align;
 mod compare;
 pub mod content;
+pub mod stale;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -62,6 +63,19 @@ pub const CODES: &[(&str, &str)] = &[
     ("sync::glossary-term", "an en-US glossary term's zh-CN translation is not used in the aligned zh-CN text"),
 ];
 
+/// The codes of the history pass ([`stale`]): they need a git repository, so no fixture
+/// pair can show them; `tests/suite/history.rs` builds repositories that do.
+pub const HISTORY_CODES: &[(&str, &str)] = &[
+    (
+        "sync::stale-step",
+        "the en-US text of an aligned step changed in a commit after the last change of its zh-CN step",
+    ),
+    (
+        "sync::stale-page",
+        "the en-US page changed after the last change of its zh-CN page, and neither has steps to align",
+    ),
+];
+
 /// One drift between the two languages of a guide.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Finding {
@@ -75,6 +89,9 @@ pub struct Finding {
     pub zh: Option<Location>,
     /// The step concerned, by its id on the side that has it.
     pub step: Option<StepId>,
+    /// Set when a baseline was applied (`sync --baseline`): whether the finding counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<crate::baseline::BaselineState>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -109,6 +126,12 @@ pub struct SyncReport {
     pub sync_version: u32,
     pub pairs: Vec<PairReport>,
     pub findings: usize,
+    /// How stale steps were looked for in git history, or why they were not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<String>,
+    /// Baseline entries that match no finding any more (`sync --baseline`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removable: Vec<crate::baseline::Entry>,
 }
 
 pub use crate::model::{StepSync, SyncStatus};
@@ -144,8 +167,14 @@ pub fn sync_pairs_with(pairs: &[GuidePair], config: &content::ContentConfig) -> 
                 if let Some(text) = zh_text {
                     let found = content::check(&settings, en, zh, text, &c);
                     c.findings.extend(found);
-                    compare::sort_findings(&mut c.findings);
                 }
+                let histories =
+                    (pair.en.and_then(|p| p.history.as_deref()), pair.zh.and_then(|p| p.history.as_deref()));
+                if let (Some(eh), Some(zh_history)) = histories {
+                    let found = stale::check(&c, en, zh, eh, zh_history);
+                    c.findings.extend(found);
+                }
+                compare::sort_findings(&mut c.findings);
                 c
             }
             (Some(g), None) | (None, Some(g)) => missing_guide(g, en.is_some()),
@@ -162,7 +191,10 @@ pub fn sync_pairs_with(pairs: &[GuidePair], config: &content::ContentConfig) -> 
         comparisons.push(comparison);
     }
     let findings = reports.iter().map(|r| r.findings.len()).sum();
-    (SyncReport { sync_version: SYNC_VERSION, pairs: reports, findings }, comparisons)
+    (
+        SyncReport { sync_version: SYNC_VERSION, pairs: reports, findings, history: None, removable: Vec::new() },
+        comparisons,
+    )
 }
 
 fn missing_guide(guide: &Guide, is_en: bool) -> Comparison {
@@ -180,6 +212,7 @@ fn missing_guide(guide: &Guide, is_en: bool) -> Comparison {
         en,
         zh,
         step: None,
+        baseline: None,
     };
     let steps = guide
         .steps()
