@@ -186,18 +186,20 @@ pub fn attach(compiled: &mut [Compiled]) -> Result<Summary, String> {
         let mut versions: Vec<Version> = Vec::with_capacity(list.len());
         for (index, blob) in list {
             let Some(snapshot) = parsed.get(&blob) else { continue };
-            if versions.last().is_some_and(|v: &Version| Arc::ptr_eq(&v.snapshot, snapshot)) {
-                continue;
-            }
             let (commit, time, summary, skip) = &commits[index];
-            versions.push(Version {
+            let version = Version {
                 commit: commit.clone(),
                 time: *time,
                 date: crate::baseline::civil_date(*time),
                 summary: summary.clone(),
                 skip: *skip,
                 snapshot: snapshot.clone(),
-            });
+            };
+            // The same blob again (a rename, a mode change): the older commit made it.
+            match versions.last_mut() {
+                Some(last) if Arc::ptr_eq(&last.snapshot, snapshot) => *last = version,
+                _ => versions.push(version),
+            }
         }
         summary.pages += 1;
         c.history = Some(Arc::new(FileHistory { versions }));
