@@ -96,9 +96,6 @@ pub fn attach(compiled: &mut [Compiled]) -> Result<Summary, String> {
     walk.simplify_first_parent().map_err(|e| e.to_string())?;
     walk.push(head.id()).map_err(|e| e.to_string())?;
     for oid in walk {
-        if tracked.is_empty() {
-            break;
-        }
         let oid = oid.map_err(|e| e.to_string())?;
         let commit = repo.find_commit(oid).map_err(|e| e.to_string())?;
         let tree = commit.tree().map_err(|e| e.to_string())?;
@@ -135,11 +132,12 @@ pub fn attach(compiled: &mut [Compiled]) -> Result<Summary, String> {
                     let old = d.old_file().path().map(|p| p.to_string_lossy().replace('\\', "/"));
                     renames.push((new_path, old));
                 }
-                Delta::Added => renames.push((new_path, None)),
+                // Added without a rename: the path may have been deleted and added again
+                // (doc pipelines do this); older commits are still read at the same path.
                 _ => {}
             }
         }
-        // Older commits know the page by its old name; before it was added, not at all.
+        // Older commits know the page by its old name.
         for (new, old) in renames {
             if let Some(pages) = tracked.remove(&new)
                 && let Some(old) = old

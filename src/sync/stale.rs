@@ -31,7 +31,7 @@ pub struct Snapshot {
 pub struct Unit {
     /// The step's structural path (`s1.p1.3`), empty for the page.
     pub path: String,
-    /// Letters and digits only, lower-cased, one space between words: what a change is.
+    /// Letters and digits only, lower-cased, nothing between them: what a change is.
     pub words: String,
     /// The plain text, whitespace collapsed: what a diff shows.
     pub text: String,
@@ -62,22 +62,10 @@ pub struct FileHistory {
 /// The commit-message directive that makes a commit's changes not count.
 pub const SKIP_DIRECTIVE: &str = "[preflight skip]";
 
-/// Letters and digits of a text, lower-cased, as words.
+/// Letters and digits of a text, lower-cased, with nothing between them: what a change
+/// is. Spaces are left out too, so `Propertiesand` fixed to `Properties and` is no change.
 pub fn words(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut pending = false;
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            if pending && !out.is_empty() {
-                out.push(' ');
-            }
-            pending = false;
-            out.extend(c.to_lowercase());
-        } else {
-            pending = true;
-        }
-    }
-    out
+    text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
 fn step_text(step: &Step) -> String {
@@ -111,6 +99,8 @@ struct Change<'a> {
     version: &'a Version,
     /// The unit before that commit, when the version before had one at its place.
     before: Option<&'a Unit>,
+    /// The text is that of the page's first version: nothing was changed, the page was added.
+    first: bool,
 }
 
 /// The newest commit that changed `now` (found in each version by `units`), skipping
@@ -131,10 +121,10 @@ fn last_change<'a>(now: &Unit, history: &'a FileHistory, units: fn(&Snapshot) ->
         let before = at(older, &current.path);
         match before {
             Some(b) if newer.skip => current = b,
-            _ => return Some(Change { version: newer, before }),
+            _ => return Some(Change { version: newer, before, first: false }),
         }
     }
-    versions.last().map(|v| Change { version: v, before: None })
+    versions.last().map(|v| Change { version: v, before: None, first: true })
 }
 
 fn steps_of(s: &Snapshot) -> &[Unit] {
@@ -218,7 +208,8 @@ pub fn check(
         else {
             continue;
         };
-        if ec.version.time > zc.version.time {
+        // A source page added after its translation changed nothing the translation had.
+        if !ec.first && ec.version.time > zc.version.time {
             let message = finding(&ec, &zc, eu, Some(e));
             out.push(Finding {
                 code: "sync::stale-step".into(),
@@ -234,6 +225,7 @@ pub fn check(
     if en_steps.is_empty() && zh_steps.is_empty() {
         let page = (last_change(&en_now.page, en_history, page_of), last_change(&zh_now.page, zh_history, page_of));
         if let (Some(ec), Some(zc)) = page
+            && !ec.first
             && ec.version.time > zc.version.time
         {
             let message = finding(&ec, &zc, &en_now.page, None);
@@ -257,8 +249,10 @@ mod tests {
 
     #[test]
     fn words_ignore_whitespace_punctuation_and_case() {
-        assert_eq!(words("Click **OK**,  then  `Save`."), "click ok then save");
+        assert_eq!(words("Click **OK**,  then  `Save`."), "clickokthensave");
         assert_eq!(words("Click OK then Save"), words("click ok, then save!"));
+        assert_eq!(words("click Propertiesand"), words("click Properties and"));
+        assert_ne!(words("click Properties"), words("click Property"));
         assert_eq!(words("单击确定。"), "单击确定");
     }
 
