@@ -242,6 +242,19 @@ pub fn shared_step_ids(comparison: &Comparison, en: &Guide, zh: &Guide) -> Vec<(
     out
 }
 
+/// The codes of the content checks and of the history pass: about the text of a step,
+/// not its structure.
+pub fn is_content_or_history(code: &str) -> bool {
+    const CONTENT: [&str; 5] = [
+        "sync::untranslated",
+        "sync::cjk-spacing",
+        "sync::punctuation-width",
+        "sync::do-not-translate",
+        "sync::glossary-term",
+    ];
+    CONTENT.contains(&code) || HISTORY_CODES.iter().any(|(c, _)| *c == code)
+}
+
 /// Step statuses of one side of a comparison, keyed by that side's step id.
 pub fn step_statuses(comparison: &Comparison, en_side: bool) -> std::collections::BTreeMap<StepId, StepSync> {
     let mut out = std::collections::BTreeMap::new();
@@ -254,7 +267,9 @@ pub fn step_statuses(comparison: &Comparison, en_side: bool) -> std::collections
             .filter(|f| f.step.as_ref() == Some(id) || (other.is_some() && f.step == *other))
             .map(|f| f.code.clone())
             .collect();
-        let status = match (other, findings.is_empty()) {
+        // Content and history findings are listed, but a step drifts only in structure.
+        let structural = findings.iter().any(|c| !is_content_or_history(c));
+        let status = match (other, !structural) {
             (None, _) => SyncStatus::Unmatched,
             (Some(_), true) => SyncStatus::InSync,
             (Some(_), false) => SyncStatus::Drift,
@@ -262,4 +277,35 @@ pub fn step_statuses(comparison: &Comparison, en_side: bool) -> std::collections
         out.insert(id.clone(), StepSync { status, counterpart: other.clone(), findings });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(code: &str, step: &StepId) -> Finding {
+        Finding {
+            code: code.into(),
+            severity: Severity::Warning,
+            message: String::new(),
+            en: None,
+            zh: None,
+            step: Some(step.clone()),
+            baseline: None,
+        }
+    }
+
+    /// Issue 14: content findings are listed with a step but never make it "drift".
+    #[test]
+    fn content_and_stale_findings_list_but_do_not_drift_a_step() {
+        let id: StepId = "g.s1.p1.1".parse().unwrap();
+        let mut c = Comparison { findings: Vec::new(), steps: vec![(Some(id.clone()), Some(id.clone()))] };
+        c.findings.push(finding("sync::cjk-spacing", &id));
+        c.findings.push(finding("sync::stale-step", &id));
+        let s = &step_statuses(&c, false)[&id];
+        assert_eq!(s.status, SyncStatus::InSync);
+        assert_eq!(s.findings, ["sync::cjk-spacing", "sync::stale-step"]);
+        c.findings.push(finding("sync::number-differs", &id));
+        assert_eq!(step_statuses(&c, false)[&id].status, SyncStatus::Drift);
+    }
 }
