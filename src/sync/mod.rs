@@ -274,7 +274,16 @@ pub fn step_statuses(comparison: &Comparison, en_side: bool) -> std::collections
             (Some(_), true) => SyncStatus::InSync,
             (Some(_), false) => SyncStatus::Drift,
         };
-        out.insert(id.clone(), StepSync { status, counterpart: other.clone(), findings });
+        let stale = if en_side {
+            None
+        } else {
+            comparison
+                .findings
+                .iter()
+                .filter(|f| f.code == "sync::stale-step" && other.is_some() && f.step == *other)
+                .find_map(|f| stale::mark(&f.message))
+        };
+        out.insert(id.clone(), StepSync { status, counterpart: other.clone(), findings, stale });
     }
     out
 }

@@ -159,6 +159,16 @@ fn short(commit: &str) -> &str {
     commit.get(..10).unwrap_or(commit)
 }
 
+/// The [`StaleMark`](crate::model::StaleMark) of a `sync::stale-step` message as
+/// [`check`] writes it.
+pub fn mark(message: &str) -> Option<crate::model::StaleMark> {
+    let rest = message.split_once(" changed in ")?.1;
+    let (commit, rest) = rest.split_once(" on ")?;
+    let date = rest.get(..10)?;
+    let diff = rest.split_once(" last changed on ")?.1.get(12..)?;
+    Some(crate::model::StaleMark { commit: commit.to_string(), date: date.to_string(), diff: diff.to_string() })
+}
+
 /// The stale steps of one compared pair (and the stale page, when neither side has steps).
 pub fn check(
     comparison: &Comparison,

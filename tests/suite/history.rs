@@ -377,3 +377,36 @@ fn github_format_follows_the_workflow_command_syntax() {
     assert_eq!(code, 0);
     assert_eq!(out.lines().count(), 1, "{out}");
 }
+
+/// `build --history`: a stale step is marked in place on the zh-CN page with the date and the
+/// en-US diff, the index counts the page's stale steps; without the flag the site has none.
+#[test]
+fn build_with_history_marks_stale_steps_on_the_site() {
+    let mut repo = Repo::new();
+    repo.edit("en-US/user.md", "Open the console.", "Open the RAM console.", "en");
+    let build = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_preflight"))
+            .arg("build")
+            .args(args)
+            .current_dir(repo.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let out = build(&["--history", "--out", "out-history"]);
+    assert!(out.contains("stale steps computed from git history"), "{out}");
+    let site = repo.path().join("out-history/site");
+    let page = std::fs::read_to_string(site.join("zh-CN/user.html")).unwrap();
+    assert!(page.contains("pf-step-stale"), "{page}");
+    assert!(page.contains("此步骤的英文原文已于 2026-01-02 更改: {+RAM+}"), "{page}");
+    let index = std::fs::read_to_string(site.join("zh-CN/index.html")).unwrap();
+    assert!(index.contains("1 个步骤待更新"), "{index}");
+    // The en-US page is the source: nothing to mark there.
+    let en = std::fs::read_to_string(site.join("en-US/user.html")).unwrap();
+    assert!(!en.contains("pf-step-stale"), "{en}");
+    // Without --history the output depends on the sources only.
+    build(&["--out", "out-plain"]);
+    let plain = std::fs::read_to_string(repo.path().join("out-plain/site/zh-CN/user.html")).unwrap();
+    assert!(!plain.contains("pf-step-stale") && !plain.contains("2026-01-02"), "{plain}");
+}
