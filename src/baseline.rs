@@ -72,8 +72,14 @@ struct File {
 }
 
 /// The message of a finding without positions: `(line 12)`, `line 12` and a leading
-/// `step 3: ` (the step id already says which step) are taken out.
-pub fn neutral_key(message: &str) -> String {
+/// `step 3: ` (the step id already says which step) are taken out. The spacing and
+/// punctuation checks quote the text around the spot, which any edit of the sentence
+/// changes: their key stops before the quote.
+pub fn neutral_key(code: &str, message: &str) -> String {
+    let message = match code {
+        "sync::cjk-spacing" | "sync::punctuation-width" => message.split_once(": \"").map_or(message, |(head, _)| head),
+        _ => message,
+    };
     let mut out = String::with_capacity(message.len());
     let mut rest = message;
     // A leading "step N.N: " names a position the step id holds.
@@ -115,7 +121,7 @@ pub fn entry(guide: &str, f: &Finding) -> Entry {
         code: f.code.clone(),
         guide: guide.to_string(),
         step: f.step.as_ref().map_or_else(String::new, ToString::to_string),
-        key: neutral_key(&f.message),
+        key: neutral_key(&f.code, &f.message),
         reason: None,
         expires: None,
     }
@@ -270,15 +276,23 @@ mod tests {
     #[test]
     fn neutral_key_drops_positions_only() {
         assert_eq!(
-            neutral_key("step 3: code blocks differ: `a1b2` (line 12) only in en-US"),
+            neutral_key("sync::code-differs", "step 3: code blocks differ: `a1b2` (line 12) only in en-US"),
             "code blocks differ: `a1b2` only in en-US"
         );
         assert_eq!(
-            neutral_key("table rows differ: 3 in en-US, 4 in zh-CN"),
+            neutral_key("sync::punctuation-width", "half-width `,` in a Chinese sentence: \"单击确定,然后\""),
+            "half-width `,` in a Chinese sentence"
+        );
+        assert_eq!(
+            neutral_key("sync::untranslated", "English prose left in zh-CN: \"Click it\""),
+            "English prose left in zh-CN: \"Click it\""
+        );
+        assert_eq!(
+            neutral_key("c", "table rows differ: 3 in en-US, 4 in zh-CN"),
             "table rows differ: 3 in en-US, 4 in zh-CN"
         );
-        assert_eq!(neutral_key("see line 40 and line x"), "see line and line x");
-        assert_eq!(neutral_key("step 3 is fine"), "step 3 is fine");
+        assert_eq!(neutral_key("c", "see line 40 and line x"), "see line and line x");
+        assert_eq!(neutral_key("c", "step 3 is fine"), "step 3 is fine");
     }
 
     #[test]

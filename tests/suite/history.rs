@@ -410,3 +410,19 @@ fn build_with_history_marks_stale_steps_on_the_site() {
     let plain = std::fs::read_to_string(repo.path().join("out-plain/site/zh-CN/user.html")).unwrap();
     assert!(!plain.contains("pf-step-stale") && !plain.contains("2026-01-02"), "{plain}");
 }
+
+/// Issue 14's content findings go through the same baseline, and editing the words around
+/// an accepted punctuation finding does not make it new.
+#[test]
+fn content_findings_go_through_the_baseline() {
+    let repo = Repo::new();
+    repo.write("zh-CN/user.md", &ZH.replace("单击确定。", "单击确定,然后关闭。"));
+    let (code, out, _) = repo.sync(&["--no-history"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("[sync::punctuation-width]"), "{out}");
+    repo.sync(&["--no-history", "--write-baseline", "b.toml"]);
+    repo.write("zh-CN/user.md", &ZH.replace("单击确定。", "单击确定,然后再关闭。"));
+    let (code, out, _) = repo.sync(&["--no-history", "--baseline", "b.toml"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("baseline: 0 new, 0 expired waivers (these count); 1 accepted"), "{out}");
+}
