@@ -10,6 +10,7 @@
 //!
 //! Invariant: pure; the findings depend only on the models and the versions handed in.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::diag::Severity;
@@ -24,6 +25,23 @@ pub struct Snapshot {
     pub steps: Vec<Unit>,
     /// The whole page, for pages without steps.
     pub page: Unit,
+    /// The first step with given words, and the step at a given path (lookups stay
+    /// logarithmic however long the page).
+    by_words: BTreeMap<String, usize>,
+    by_path: BTreeMap<String, usize>,
+}
+
+impl Snapshot {
+    /// A snapshot of these steps and this page.
+    pub fn new(steps: Vec<Unit>, page: Unit) -> Snapshot {
+        let mut by_words = BTreeMap::new();
+        let mut by_path = BTreeMap::new();
+        for (i, u) in steps.iter().enumerate() {
+            by_words.entry(u.words.clone()).or_insert(i);
+            by_path.entry(u.path.clone()).or_insert(i);
+        }
+        Snapshot { steps, page, by_words, by_path }
+    }
 }
 
 /// One step (or the whole page) of a version.
@@ -91,7 +109,7 @@ pub fn snapshot(guide: &Guide) -> Snapshot {
         model::blocks_text(&section.blocks, false, &mut text);
     }
     let text = model::collapse_ws(&text);
-    Snapshot { steps, page: Unit { path: String::new(), words: words(&text), text } }
+    Snapshot::new(steps, Unit { path: String::new(), words: words(&text), text })
 }
 
 /// When a unit got the text it has now.
@@ -103,13 +121,19 @@ struct Change<'a> {
     first: bool,
 }
 
-/// The newest commit that changed `now` (found in each version by `units`), skipping
+/// The newest commit that changed `now` (a step, or with `page` the whole page), skipping
 /// commits with the directive; `None` when the unit is in no committed version.
-fn last_change<'a>(now: &Unit, history: &'a FileHistory, units: fn(&Snapshot) -> &[Unit]) -> Option<Change<'a>> {
+fn last_change<'a>(now: &Unit, history: &'a FileHistory, page: bool) -> Option<Change<'a>> {
     let versions = &history.versions;
     let head = versions.first()?;
-    let find = |v: &'a Version, words: &str| units(&v.snapshot).iter().find(|u| u.words == words);
-    let at = |v: &'a Version, path: &str| units(&v.snapshot).iter().find(|u| u.path == path);
+    let find = |v: &'a Version, words: &str| -> Option<&'a Unit> {
+        let s = &v.snapshot;
+        if page { (s.page.words == words).then_some(&s.page) } else { s.by_words.get(words).map(|&i| &s.steps[i]) }
+    };
+    let at = |v: &'a Version, path: &str| -> Option<&'a Unit> {
+        let s = &v.snapshot;
+        if page { Some(&s.page) } else { s.by_path.get(path).map(|&i| &s.steps[i]) }
+    };
     // Uncommitted edits are not history: start from the committed text at the same place.
     let mut current = find(head, &now.words).or_else(|| at(head, &now.path))?;
     for pair in versions.windows(2) {
@@ -125,14 +149,6 @@ fn last_change<'a>(now: &Unit, history: &'a FileHistory, units: fn(&Snapshot) ->
         }
     }
     versions.last().map(|v| Change { version: v, before: None, first: true })
-}
-
-fn steps_of(s: &Snapshot) -> &[Unit] {
-    &s.steps
-}
-
-fn page_of(s: &Snapshot) -> &[Unit] {
-    std::slice::from_ref(&s.page)
 }
 
 /// A short word diff: the words that differ between the common start and end, each side
@@ -203,19 +219,14 @@ pub fn check(
             translated.version.date,
         )
     };
+    let en_index: BTreeMap<&StepId, usize> = en_steps.iter().enumerate().map(|(i, s)| (&s.id, i)).collect();
+    let zh_index: BTreeMap<&StepId, usize> = zh_steps.iter().enumerate().map(|(i, s)| (&s.id, i)).collect();
     for (e, z) in &comparison.steps {
         let (Some(e), Some(z)) = (e, z) else { continue };
-        let (Some(es), Some(zs)) = (en_steps.iter().find(|s| &s.id == e), zh_steps.iter().find(|s| &s.id == z)) else {
-            continue;
-        };
-        let (Some(eu), Some(zu)) = (
-            en_now.steps.iter().find(|u| u.path == es.id.path.to_string()),
-            zh_now.steps.iter().find(|u| u.path == zs.id.path.to_string()),
-        ) else {
-            continue;
-        };
-        let (Some(ec), Some(zc)) = (last_change(eu, en_history, steps_of), last_change(zu, zh_history, steps_of))
-        else {
+        // The snapshot's steps are the guide's, in the same order.
+        let (Some(&i), Some(&j)) = (en_index.get(e), zh_index.get(z)) else { continue };
+        let (es, zs, eu, zu) = (en_steps[i], zh_steps[j], &en_now.steps[i], &zh_now.steps[j]);
+        let (Some(ec), Some(zc)) = (last_change(eu, en_history, false), last_change(zu, zh_history, false)) else {
             continue;
         };
         // A source page added after its translation changed nothing the translation had.
@@ -233,7 +244,7 @@ pub fn check(
         }
     }
     if en_steps.is_empty() && zh_steps.is_empty() {
-        let page = (last_change(&en_now.page, en_history, page_of), last_change(&zh_now.page, zh_history, page_of));
+        let page = (last_change(&en_now.page, en_history, true), last_change(&zh_now.page, zh_history, true));
         if let (Some(ec), Some(zc)) = page
             && !ec.first
             && ec.version.time > zc.version.time
