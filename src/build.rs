@@ -23,6 +23,8 @@ pub struct BuildResult {
     pub report: EmitReport,
     pub summary: Summary,
     pub sync: SyncReport,
+    /// How stale steps were looked for (`build --history`), or why they were not.
+    pub history: Option<String>,
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -223,9 +225,25 @@ fn share_step_ids(config: &Config, compiled: &mut [Compiled]) {
 
 /// Build a discovered project into `out`.
 pub fn build_project(project: Project, out: &Path, theme: &render::site::Theme) -> Result<BuildResult, BuildError> {
+    build_project_with(project, out, theme, false)
+}
+
+/// [`build_project`], with git history read first when `history` is set (`build
+/// --history`): stale steps are then reported and marked on the site. Off by default, so
+/// the output is a function of the sources alone.
+pub fn build_project_with(
+    project: Project,
+    out: &Path,
+    theme: &render::site::Theme,
+    history: bool,
+) -> Result<BuildResult, BuildError> {
     // A bad rules file stops the build before anything is rendered or written.
     let rules = rules::load_file(&project.rules_path()).map_err(|e| BuildError::Project(ProjectError::Config(e)))?;
     let (mut compiled, mut diagnostics) = compile(&project).map_err(BuildError::Project)?;
+    let history = history.then(|| match crate::history::attach(&mut compiled) {
+        Ok(summary) => summary.note(),
+        Err(why) => format!("stale steps not computed: {why}"),
+    });
     let (files, sync, site_diagnostics) =
         render_all_with(&project.config, &rules, &compiled, theme).map_err(BuildError::Site)?;
     // The site's diagnostics (broken links) belong to the page that holds them; the others
@@ -246,7 +264,7 @@ pub fn build_project(project: Project, out: &Path, theme: &render::site::Theme) 
             Severity::Error => summary.errors += 1,
         }
     }
-    Ok(BuildResult { project, compiled, diagnostics, report, summary, sync })
+    Ok(BuildResult { project, compiled, diagnostics, report, summary, sync, history })
 }
 
 pub fn summarize(project: &Project, compiled: &[Compiled]) -> Summary {

@@ -4,9 +4,11 @@
 //! [`parse`] reads Markdown into the [`model`] → [`render`] turns models into output
 //! files → [`emit`] writes them atomically. See ARCHITECTURE.md.
 
+pub mod baseline;
 pub mod build;
 pub mod diag;
 pub mod emit;
+pub mod history;
 pub mod ids;
 pub mod keys;
 pub mod manifest;

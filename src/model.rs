@@ -233,6 +233,21 @@ pub struct StepSync {
     pub counterpart: Option<StepId>,
     /// Codes of the sync findings about this step.
     pub findings: Vec<String>,
+    /// On the translated side: the source text of this step changed after this step
+    /// (`sync::stale-step`, from git history).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stale: Option<StaleMark>,
+}
+
+/// When and how the source text of a stale step changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct StaleMark {
+    /// The commit that changed it (its first ten hex digits).
+    pub commit: String,
+    /// Its date, `YYYY-MM-DD`.
+    pub date: String,
+    /// A short word diff of the source step (`[-old-] {+new+}`).
+    pub diff: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

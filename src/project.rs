@@ -57,6 +57,8 @@ pub struct Config {
     pub deny: Vec<Deny>,
     /// The content checks of sync (`[content]`): see [`content::ContentConfig`].
     pub content: content::ContentConfig,
+    /// The baseline file `sync` applies (`--baseline`), relative to `preflight.toml`.
+    pub baseline: Option<String>,
 }
 
 /// What `deny` (and `build --deny`) can name.
@@ -90,6 +92,7 @@ impl Default for Config {
             out: None,
             deny: Vec::new(),
             content: Default::default(),
+            baseline: None,
         }
     }
 }
@@ -530,6 +533,8 @@ pub struct Compiled {
     /// The page's text as decoded (line breaks normalised): what the content checks read,
     /// so no later stage goes back to the file system.
     pub text: Option<String>,
+    /// The page's committed versions, when `crate::history` read them (sync's stale steps).
+    pub history: Option<std::sync::Arc<crate::sync::stale::FileHistory>>,
 }
 
 /// Read one file and parse it. Unreadable or non-UTF-8 files give an error diagnostic.
@@ -539,14 +544,28 @@ pub fn compile_file(file: &SourceFile) -> Compiled {
         Ok(bytes) => bytes,
         Err(err) => {
             let diag = Diagnostic::error("input::unreadable", &display, Span::default(), format!("cannot read: {err}"));
-            return Compiled { file: file.clone(), guide: None, diagnostics: vec![diag], paired_by: None, text: None };
+            return Compiled {
+                file: file.clone(),
+                guide: None,
+                diagnostics: vec![diag],
+                paired_by: None,
+                text: None,
+                history: None,
+            };
         }
     };
     match Source::decode(display.clone(), &bytes) {
         Ok(source) => {
             let (guide, diagnostics) = parse::parse_guide(&source, &file.locale);
             let guide = Guide { file: display, ..guide };
-            Compiled { file: file.clone(), guide: Some(guide), diagnostics, paired_by: None, text: Some(source.text) }
+            Compiled {
+                file: file.clone(),
+                guide: Some(guide),
+                diagnostics,
+                paired_by: None,
+                text: Some(source.text),
+                history: None,
+            }
         }
         Err(err) => Compiled {
             file: file.clone(),
@@ -554,6 +573,7 @@ pub fn compile_file(file: &SourceFile) -> Compiled {
             diagnostics: vec![err.to_diagnostic(&display)],
             paired_by: None,
             text: None,
+            history: None,
         },
     }
 }

@@ -132,7 +132,14 @@ pub fn pipeline(text: &str) -> Outcome {
             };
             let source = Source::new(file.display(), text);
             let (guide, diagnostics) = parse::parse_guide(&source, locale);
-            Compiled { file, guide: Some(guide), diagnostics, paired_by: None, text: Some(text.to_string()) }
+            Compiled {
+                file,
+                guide: Some(guide),
+                diagnostics,
+                paired_by: None,
+                text: Some(text.to_string()),
+                history: None,
+            }
         })
         .collect();
     let (files, _, _) = preflight::build::render_all(&Config::default(), &rules, &compiled);

@@ -116,6 +116,7 @@ fn compiled(locale: &str, text: &str) -> preflight::project::Compiled {
         diagnostics,
         paired_by: None,
         text: Some(text.to_string()),
+        history: None,
     }
 }
 

@@ -16,6 +16,10 @@ pub struct Args {
     /// whatever the translations say; `preflight sync` is the gate.
     #[arg(long, value_enum, value_name = "WHAT")]
     deny: Vec<DenyArg>,
+    /// Read git history: report stale steps and mark them on the site (off by default, so
+    /// the output depends on the sources only, not on the clone).
+    #[arg(long)]
+    history: bool,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -40,7 +44,7 @@ pub fn run(args: Args) -> CmdResult {
     if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         eprintln!("building {} pages into {}…", project.files.len(), super::shown(&out));
     }
-    let result = build::build_project(project, &out, Theme::embedded())?;
+    let result = build::build_project_with(project, &out, Theme::embedded(), args.history)?;
     for d in result.diagnostics.iter().chain(build::all_diagnostics(&result.compiled)) {
         eprintln!("{d}");
     }
@@ -64,6 +68,9 @@ pub fn run(args: Args) -> CmdResult {
         result.report.unchanged,
         result.report.removed
     );
+    if let Some(note) = &result.history {
+        println!("{note}");
+    }
     println!("{}", preflight::render::sync::summary(&result.sync));
     if result.sync.findings > 0 {
         println!("run `preflight sync` to see each drift");

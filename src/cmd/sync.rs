@@ -6,6 +6,7 @@ use preflight::pairs::{GuidePair, PairedBy};
 use preflight::project::{self, Compiled, SourceFile};
 use preflight::render;
 use preflight::sync;
+use preflight::{baseline, history};
 
 use super::CmdResult;
 
@@ -23,6 +24,20 @@ pub struct Args {
     src: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Count only findings not in this baseline file (default: `baseline` of preflight.toml).
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Write every finding of this run to FILE as a baseline (reasons and expiry dates of
+    /// the baseline in use carry over), then exit 0.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+    /// Pull-request mode: report only pairs with a page changed since REF (a commit, branch
+    /// or tag), on either side, in commits or in the work tree.
+    #[arg(long, value_name = "REF")]
+    since: Option<String>,
+    /// Do not read git history (no stale steps).
+    #[arg(long)]
+    no_history: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -30,6 +45,8 @@ enum Format {
     Text,
     Json,
     Sarif,
+    /// GitHub Actions workflow commands (`::warning file=…,line=…::…`).
+    Github,
 }
 
 fn source_file(path: &Path, locale: &str) -> SourceFile {
@@ -55,7 +72,7 @@ fn compile_pair(en: &Path, zh: &Path, display_base: &Path) -> (Compiled, Compile
 }
 
 pub fn run(args: Args) -> CmdResult {
-    let (compiled, base): (Vec<Compiled>, String) = if let [en, zh] = args.files.as_slice() {
+    let (mut compiled, base) = if let [en, zh] = args.files.as_slice() {
         let (a, b) = compile_pair(en, zh, Path::new(""));
         (vec![a, b], String::new())
     } else if let Some(list) = &args.pairs {
@@ -92,44 +109,131 @@ pub fn run(args: Args) -> CmdResult {
         for d in &diagnostics {
             eprintln!("{d}");
         }
-        let pairs = preflight::pairs::pair_project(&project.config, &compiled);
+        let input_errors = diagnostics.iter().any(|d| d.severity == preflight::Severity::Error);
         let base = super::shown(&project.root);
         let base = if base == "." { String::new() } else { base };
-        let code = finish(&pairs, &compiled, args.format, &base, &project.config.content)?;
-        let input_errors = diagnostics.iter().any(|d| d.severity == preflight::Severity::Error);
+        let root = project.root.clone();
+        let config = project.config;
+        let mut compiled = compiled;
+        let code = finish(&args, &mut compiled, &base, Some(&root), &config)?;
         return Ok(if input_errors { 2 } else { code });
     };
-    let pairs: Vec<GuidePair> =
-        compiled.chunks(2).map(|c| GuidePair { en: Some(&c[0]), zh: Some(&c[1]), by: PairedBy::Config }).collect();
-    finish(&pairs, &compiled, args.format, &base, &Default::default())
+    finish(&args, &mut compiled, &base, None, &Default::default())
+}
+
+/// Today's date (UTC), for waiver expiry: `PREFLIGHT_TODAY` if set (tests), else the clock.
+fn today() -> String {
+    if let Ok(day) = std::env::var("PREFLIGHT_TODAY")
+        && preflight::baseline::is_date(&day)
+    {
+        return day;
+    }
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    preflight::baseline::civil_date(i64::try_from(secs).unwrap_or(0))
+}
+
+fn read_baseline(path: &Path) -> Result<Vec<baseline::Entry>, Box<dyn std::error::Error>> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(baseline::parse(&text).map_err(|(l, c, m)| format!("{}:{l}:{c}: {m}", path.display()))?)
 }
 
 fn finish(
-    pairs: &[GuidePair],
-    compiled: &[Compiled],
-    format: Format,
+    args: &Args,
+    compiled: &mut [Compiled],
     base: &str,
-    content: &sync::content::ContentConfig,
+    root: Option<&Path>,
+    config: &preflight::project::Config,
 ) -> CmdResult {
     let mut input_errors = false;
     for d in compiled.iter().flat_map(|c| &c.diagnostics) {
         input_errors |= d.severity == preflight::Severity::Error;
         eprintln!("{d}");
     }
-    let (report, _) = sync::sync_pairs_with(pairs, content);
-    match format {
+    // History is read here, at the edge, and handed to sync on each page.
+    let history_note = if args.no_history {
+        None
+    } else {
+        let started = std::time::Instant::now();
+        match history::attach(compiled) {
+            Ok(summary) => {
+                eprintln!("{} (in {:.2} s)", summary.note(), started.elapsed().as_secs_f64());
+                Some(summary.note())
+            }
+            Err(why) => {
+                let note = format!("stale steps not computed: {why}");
+                eprintln!("{note}");
+                Some(note)
+            }
+        }
+    };
+    let changed = match &args.since {
+        Some(reference) => {
+            let start = root.map(Path::to_path_buf).or_else(|| compiled.first().map(|c| c.file.path.clone()));
+            let start = start.unwrap_or_else(|| PathBuf::from("."));
+            Some(history::changed_since(&start, reference).map_err(|e| format!("--since {reference}: {e}"))?)
+        }
+        None => None,
+    };
+    let pairs: Vec<GuidePair> = match root {
+        Some(_) => preflight::pairs::pair_project(config, compiled),
+        None => {
+            compiled.chunks(2).map(|c| GuidePair { en: Some(&c[0]), zh: Some(&c[1]), by: PairedBy::Config }).collect()
+        }
+    };
+    let pairs: Vec<GuidePair> = match &changed {
+        Some(changed) => pairs
+            .into_iter()
+            .filter(|p| [p.en, p.zh].into_iter().flatten().any(|c| changed.contains(&history::canonical(&c.file.path))))
+            .collect(),
+        None => pairs,
+    };
+    let (mut report, _) = sync::sync_pairs_with(&pairs, &config.content);
+    report.history = history_note;
+    if let Some(out) = &args.write_baseline {
+        let keep = match baseline_path(args, root, config) {
+            Some(p) if p.is_file() => read_baseline(&p)?,
+            _ => Vec::new(),
+        };
+        preflight::emit::write_atomic(out, baseline::write(&report, &keep).as_bytes())
+            .map_err(|e| format!("{}: {e}", out.display()))?;
+        eprintln!("wrote {} findings to {}", report.findings, out.display());
+        return Ok(if input_errors { 2 } else { 0 });
+    }
+    let outcome = match baseline_path(args, root, config) {
+        Some(path) => {
+            let entries = read_baseline(&path)?;
+            let outcome = baseline::apply(&mut report, &entries, &today());
+            report.removable = outcome.removable.clone();
+            Some(outcome)
+        }
+        None => None,
+    };
+    match args.format {
         Format::Text => {
             print!("{}", preflight::term::visible(&render::sync::text(&report, base)));
+            if let Some(note) = &report.history {
+                println!("{note}");
+            }
             println!("{}", render::sync::summary(&report));
+            if let Some(o) = &outcome {
+                println!("{}", preflight::term::visible(&render::sync::baseline_summary(&report, base, o)));
+            }
         }
         Format::Json => print!("{}", render::json::to_json(&report)),
         Format::Sarif => print!("{}", render::sync::sarif(&report, base)),
+        Format::Github => print!("{}", render::sync::github(&report, base)),
     }
+    let counting = outcome.as_ref().map_or(report.findings, baseline::Outcome::counting);
     Ok(if input_errors {
         2
-    } else if report.findings > 0 {
+    } else if counting > 0 {
         1
     } else {
         0
     })
+}
+
+/// `--baseline`, else `baseline` of preflight.toml (relative to the project root).
+fn baseline_path(args: &Args, root: Option<&Path>, config: &preflight::project::Config) -> Option<PathBuf> {
+    args.baseline.clone().or_else(|| Some(root?.join(config.baseline.as_deref()?)))
 }

@@ -63,7 +63,15 @@ impl Ctx<'_> {
     ) {
         let en = Some(self.loc(self.en, en.0, en.1));
         let zh = Some(self.loc(self.zh, zh.0, zh.1));
-        self.out.findings.push(Finding { code: code.to_string(), severity, message, en, zh, step: step.cloned() });
+        self.out.findings.push(Finding {
+            code: code.to_string(),
+            severity,
+            message,
+            en,
+            zh,
+            step: step.cloned(),
+            baseline: None,
+        });
     }
 
     fn sections(&mut self) {
@@ -1020,6 +1028,7 @@ fn nesting(out: &mut Comparison, en: &Guide, zh: &Guide) {
                 en: en_loc,
                 zh: zh_loc,
                 step: Some(x.id.clone()),
+                baseline: None,
             });
         }
     }

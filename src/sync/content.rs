@@ -143,6 +143,7 @@ pub fn check(settings: &Settings<'_>, en: &Guide, zh: &Guide, zh_text: &str, com
                 en: Some(en_loc.clone()),
                 zh: Some(zh_loc(col, line.text.trim())),
                 step: step.clone(),
+                baseline: None,
             });
         };
         if let Some(sev) = checks.untranslated.severity() {
@@ -392,6 +393,7 @@ fn names_and_glossary(settings: &Settings<'_>, units: &Units<'_>, out: &mut Vec<
                     snippet: clip(&zh_snip, 80),
                 }),
                 step: step.clone(),
+                baseline: None,
             });
         };
         if let Some(sev) = dnt {

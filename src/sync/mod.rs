@@ -11,6 +11,7 @@
 pub mod align;
 mod compare;
 pub mod content;
+pub mod stale;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -62,6 +63,19 @@ pub const CODES: &[(&str, &str)] = &[
     ("sync::glossary-term", "an en-US glossary term's zh-CN translation is not used in the aligned zh-CN text"),
 ];
 
+/// The codes of the history pass ([`stale`]): they need a git repository, so no fixture
+/// pair can show them; `tests/suite/history.rs` builds repositories that do.
+pub const HISTORY_CODES: &[(&str, &str)] = &[
+    (
+        "sync::stale-step",
+        "the en-US text of an aligned step changed in a commit after the last change of its zh-CN step",
+    ),
+    (
+        "sync::stale-page",
+        "the en-US page changed after the last change of its zh-CN page, and neither has steps to align",
+    ),
+];
+
 /// One drift between the two languages of a guide.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Finding {
@@ -75,6 +89,9 @@ pub struct Finding {
     pub zh: Option<Location>,
     /// The step concerned, by its id on the side that has it.
     pub step: Option<StepId>,
+    /// Set when a baseline was applied (`sync --baseline`): whether the finding counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<crate::baseline::BaselineState>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -109,6 +126,12 @@ pub struct SyncReport {
     pub sync_version: u32,
     pub pairs: Vec<PairReport>,
     pub findings: usize,
+    /// How stale steps were looked for in git history, or why they were not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<String>,
+    /// Baseline entries that match no finding any more (`sync --baseline`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removable: Vec<crate::baseline::Entry>,
 }
 
 pub use crate::model::{StepSync, SyncStatus};
@@ -144,8 +167,14 @@ pub fn sync_pairs_with(pairs: &[GuidePair], config: &content::ContentConfig) -> 
                 if let Some(text) = zh_text {
                     let found = content::check(&settings, en, zh, text, &c);
                     c.findings.extend(found);
-                    compare::sort_findings(&mut c.findings);
                 }
+                let histories =
+                    (pair.en.and_then(|p| p.history.as_deref()), pair.zh.and_then(|p| p.history.as_deref()));
+                if let (Some(eh), Some(zh_history)) = histories {
+                    let found = stale::check(&c, en, zh, eh, zh_history);
+                    c.findings.extend(found);
+                }
+                compare::sort_findings(&mut c.findings);
                 c
             }
             (Some(g), None) | (None, Some(g)) => missing_guide(g, en.is_some()),
@@ -162,7 +191,10 @@ pub fn sync_pairs_with(pairs: &[GuidePair], config: &content::ContentConfig) -> 
         comparisons.push(comparison);
     }
     let findings = reports.iter().map(|r| r.findings.len()).sum();
-    (SyncReport { sync_version: SYNC_VERSION, pairs: reports, findings }, comparisons)
+    (
+        SyncReport { sync_version: SYNC_VERSION, pairs: reports, findings, history: None, removable: Vec::new() },
+        comparisons,
+    )
 }
 
 fn missing_guide(guide: &Guide, is_en: bool) -> Comparison {
@@ -180,6 +212,7 @@ fn missing_guide(guide: &Guide, is_en: bool) -> Comparison {
         en,
         zh,
         step: None,
+        baseline: None,
     };
     let steps = guide
         .steps()
@@ -209,6 +242,19 @@ pub fn shared_step_ids(comparison: &Comparison, en: &Guide, zh: &Guide) -> Vec<(
     out
 }
 
+/// The codes of the content checks and of the history pass: about the text of a step,
+/// not its structure.
+pub fn is_content_or_history(code: &str) -> bool {
+    const CONTENT: [&str; 5] = [
+        "sync::untranslated",
+        "sync::cjk-spacing",
+        "sync::punctuation-width",
+        "sync::do-not-translate",
+        "sync::glossary-term",
+    ];
+    CONTENT.contains(&code) || HISTORY_CODES.iter().any(|(c, _)| *c == code)
+}
+
 /// Step statuses of one side of a comparison, keyed by that side's step id.
 pub fn step_statuses(comparison: &Comparison, en_side: bool) -> std::collections::BTreeMap<StepId, StepSync> {
     let mut out = std::collections::BTreeMap::new();
@@ -221,12 +267,54 @@ pub fn step_statuses(comparison: &Comparison, en_side: bool) -> std::collections
             .filter(|f| f.step.as_ref() == Some(id) || (other.is_some() && f.step == *other))
             .map(|f| f.code.clone())
             .collect();
-        let status = match (other, findings.is_empty()) {
+        // Content and history findings are listed, but a step drifts only in structure.
+        let structural = findings.iter().any(|c| !is_content_or_history(c));
+        let status = match (other, !structural) {
             (None, _) => SyncStatus::Unmatched,
             (Some(_), true) => SyncStatus::InSync,
             (Some(_), false) => SyncStatus::Drift,
         };
-        out.insert(id.clone(), StepSync { status, counterpart: other.clone(), findings });
+        let stale = if en_side {
+            None
+        } else {
+            comparison
+                .findings
+                .iter()
+                .filter(|f| f.code == "sync::stale-step" && other.is_some() && f.step == *other)
+                .find_map(|f| stale::mark(&f.message))
+        };
+        out.insert(id.clone(), StepSync { status, counterpart: other.clone(), findings, stale });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(code: &str, step: &StepId) -> Finding {
+        Finding {
+            code: code.into(),
+            severity: Severity::Warning,
+            message: String::new(),
+            en: None,
+            zh: None,
+            step: Some(step.clone()),
+            baseline: None,
+        }
+    }
+
+    /// Issue 14: content findings are listed with a step but never make it "drift".
+    #[test]
+    fn content_and_stale_findings_list_but_do_not_drift_a_step() {
+        let id: StepId = "g.s1.p1.1".parse().unwrap();
+        let mut c = Comparison { findings: Vec::new(), steps: vec![(Some(id.clone()), Some(id.clone()))] };
+        c.findings.push(finding("sync::cjk-spacing", &id));
+        c.findings.push(finding("sync::stale-step", &id));
+        let s = &step_statuses(&c, false)[&id];
+        assert_eq!(s.status, SyncStatus::InSync);
+        assert_eq!(s.findings, ["sync::cjk-spacing", "sync::stale-step"]);
+        c.findings.push(finding("sync::number-differs", &id));
+        assert_eq!(step_statuses(&c, false)[&id].status, SyncStatus::Drift);
+    }
 }

@@ -3,6 +3,7 @@ mod cli;
 mod content;
 mod fixtures;
 mod hardening;
+mod history;
 mod linear;
 mod manifest;
 mod pair;

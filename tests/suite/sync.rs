@@ -126,7 +126,7 @@ fn cli_formats_and_exit_codes() {
     assert!(uri(&result["locations"][0]).ends_with("zh.md"));
     assert!(uri(&result["relatedLocations"][0]).ends_with("en.md"));
     let rules = v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
-    assert_eq!(rules.len(), CODES.len());
+    assert_eq!(rules.len(), CODES.len() + sync::HISTORY_CODES.len());
 
     let (code, _) = preflight(&["sync", "tests/fixtures/parse/err/invalid-utf8.md", &format!("{dir}/zh.md")]);
     assert_eq!(code, 2);

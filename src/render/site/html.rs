@@ -419,10 +419,21 @@ impl<'a> PageRenderer<'a> {
     fn mark(&self, sync: &StepSync) -> Option<SyncMark> {
         let other = self.other.as_ref()?;
         let fill = |s: &str| s.replace("{other}", &other.name);
-        let (status, label) = match sync.status {
-            SyncStatus::InSync => return None,
-            SyncStatus::Drift => ("drift", fill(&self.ui.drift_mark)),
-            SyncStatus::Unmatched => ("unmatched", fill(&self.ui.unmatched_mark)),
+        let (status, label) = match (sync.status, &sync.stale) {
+            // A stale step is marked in place, with what changed in the source.
+            (SyncStatus::InSync, Some(stale)) => {
+                let label = self.ui.stale_mark.replace("{other}", &other.name).replace("{date}", &stale.date);
+                let label = format!("{label}: {}", stale.diff);
+                let href = match &sync.counterpart {
+                    Some(id) => format!("{}#{}", other.page, html_id(&id.to_string())),
+                    None => other.page.clone(),
+                };
+                let link_text = fill(&self.ui.counterpart_link);
+                return Some(SyncMark { status: "stale", label, href: Some(href), link_text, findings: Vec::new() });
+            }
+            (SyncStatus::InSync, None) => return None,
+            (SyncStatus::Drift, _) => ("drift", fill(&self.ui.drift_mark)),
+            (SyncStatus::Unmatched, _) => ("unmatched", fill(&self.ui.unmatched_mark)),
         };
         let (href, link_text) = match &sync.counterpart {
             Some(id) => (format!("{}#{}", other.page, html_id(&id.to_string())), fill(&self.ui.counterpart_link)),

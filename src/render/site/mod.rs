@@ -570,7 +570,15 @@ pub fn outputs(
                     .insert(i, (fill(&ui.only_in, &[("other", &theme.language_in(ui, &spec.locale)?)]), "missing"));
             } else if !spec.findings.is_empty() {
                 let n = spec.findings.len().to_string();
-                index_status.insert(i, (fill(&ui.differs_in, &[("n", &n), ("other", &other_name)]), "drift"));
+                let mut text = fill(&ui.differs_in, &[("n", &n), ("other", &other_name)]);
+                // Stale steps are counted on the translated page (their findings name the
+                // source step, and sit with the pair's findings on both sides).
+                let stale = spec.findings.iter().filter(|f| f.code == "sync::stale-step").count();
+                if stale > 0 && spec.locale != config.source_locale {
+                    text.push_str(&ui.list_separator);
+                    text.push_str(&fill(&ui.stale_in, &[("n", &stale.to_string())]));
+                }
+                index_status.insert(i, (text, "drift"));
             }
         }
     }

@@ -70,6 +70,10 @@ pub struct Ui {
     pub drift_open_other: String,
     pub drift_mark: String,
     pub unmatched_mark: String,
+    /// A stale step's mark: `{other}` the source language, `{date}` the day it changed.
+    pub stale_mark: String,
+    /// The index's count of a page's stale steps: `{n}`.
+    pub stale_in: String,
     pub counterpart_link: String,
     pub missing_title: String,
     pub missing_body: String,
@@ -311,11 +315,15 @@ mod tests {
     fn every_sync_code_has_words_in_every_language() {
         let theme = Theme::from_files(files()).unwrap();
         for (locale, ui) in &theme.ui {
-            for (code, _) in crate::sync::CODES {
+            for (code, _) in crate::sync::CODES.iter().chain(crate::sync::HISTORY_CODES) {
                 let key = code.strip_prefix("sync::").unwrap();
                 assert!(ui.findings.contains_key(key), "i18n/{locale}.toml: [findings] has no `{key}`");
             }
-            assert_eq!(ui.findings.len(), crate::sync::CODES.len(), "i18n/{locale}.toml: [findings] has unknown codes");
+            assert_eq!(
+                ui.findings.len(),
+                crate::sync::CODES.len() + crate::sync::HISTORY_CODES.len(),
+                "i18n/{locale}.toml: [findings] has unknown codes"
+            );
         }
     }
 
