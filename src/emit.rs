@@ -140,10 +140,10 @@ pub fn write_tree(out_dir: &Path, sources: &[PathBuf], files: &[OutputFile]) -> 
     // the build's threads: creating a file is most of a write's time, and independent.
     let mut made = BTreeSet::new();
     for f in files {
-        if let Some(parent) = Path::new(&f.path).parent().filter(|p| !p.as_os_str().is_empty()) {
-            if made.insert(parent) {
-                std::fs::create_dir_all(out_dir.join(parent))?;
-            }
+        if let Some(parent) = Path::new(&f.path).parent().filter(|p| !p.as_os_str().is_empty())
+            && made.insert(parent)
+        {
+            std::fs::create_dir_all(out_dir.join(parent))?;
         }
     }
     let outcomes: Vec<io::Result<bool>> = files
