@@ -12,6 +12,9 @@
 //! `build` with one thread and with two, and a stage-by-stage run with one thread.
 //! It prints wall (median of the rounds), ratio to the floor, MB/s of Markdown, peak
 //! resident memory and output bytes. Without `../shared` it says so and exits.
+//!
+//! `PREFLIGHT_SHARED=DIR` reads the shared material from DIR instead of `../shared`;
+//! `PREFLIGHT_BENCH=ram` (or `corpus`) runs only the projects whose name starts with it.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -27,7 +30,9 @@ fn main() {
         child(&args[i + 1..]);
         return;
     }
-    let shared = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared"));
+    let shared = std::env::var_os("PREFLIGHT_SHARED")
+        .map_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared")), PathBuf::from);
+    let only = std::env::var("PREFLIGHT_BENCH").unwrap_or_default();
     if !shared.is_dir() {
         println!("skipped: {} is absent (the whole-build benchmark needs the shared corpus)", shared.display());
         return;
@@ -36,17 +41,18 @@ fn main() {
     let mut projects = Vec::new();
     let ram = tmp.path().join("ram-clone");
     let bundle = shared.join("real/ram.bundle");
-    let cloned = Command::new("git").args(["clone", "-q"]).arg(&bundle).arg(&ram).status().is_ok_and(|s| s.success());
+    let cloned = "ram".starts_with(&only)
+        && Command::new("git").args(["clone", "-q"]).arg(&bundle).arg(&ram).status().is_ok_and(|s| s.success());
     if cloned {
         let root = tmp.path().join("ram");
         copy_tree(&ram.join("intl.en-US"), &root.join("en-US"));
         copy_tree(&ram.join("intl.zh-CN"), &root.join("zh-CN"));
         projects.push(("ram", root));
-    } else {
+    } else if "ram".starts_with(&only) {
         println!("skipped ram: cannot clone {}", bundle.display());
     }
     let corpus = shared.join("corpus");
-    for copies in [1, 10] {
+    for copies in [1, 10].into_iter().filter(|_| "corpus".starts_with(&only)) {
         let root = tmp.path().join(format!("corpus-{copies}"));
         for repo in std::fs::read_dir(&corpus).into_iter().flatten().flatten().map(|e| e.path()) {
             for locale in ["en-US", "zh-CN"] {

@@ -22,6 +22,8 @@ use std::io::{self, Write};
 use std::os::fd::AsRawFd;
 use std::path::{Component, Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::render::OutputFile;
 
 pub const LIST_FILE: &str = ".preflight-files";
@@ -104,12 +106,15 @@ pub fn write_tree(out_dir: &Path, sources: &[PathBuf], files: &[OutputFile]) -> 
     let old = read_list(&list_path)?;
     let new: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
 
-    // Everything that could stop the build is found before the first write.
-    for f in files {
-        check_no_links(out_dir, &f.path)?;
+    // Everything that could stop the build is found before the first write. Each folder on
+    // the way is looked at once (a site has thousands of files in a few hundred folders).
+    let mut dirs = DirCache::default();
+    let mut absent = vec![false; files.len()];
+    for (f, absent) in files.iter().zip(&mut absent) {
+        dirs.check_no_links(out_dir, &f.path)?;
         let path = out_dir.join(&f.path);
         match std::fs::symlink_metadata(&path) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => *absent = true,
             Err(e) => return Err(e),
             Ok(meta) if meta.is_dir() => {
                 return Err(refuse(format!("refusing to replace the folder {}", path.display())));
@@ -131,20 +136,42 @@ pub fn write_tree(out_dir: &Path, sources: &[PathBuf], files: &[OutputFile]) -> 
         write_atomic(&list_path, list_text(&journal).as_bytes())?;
     }
 
-    let mut report = EmitReport::default();
+    // Folders first, one after the other (parents before children); then the files, on
+    // the build's threads: creating a file is most of a write's time, and independent.
+    let mut made = BTreeSet::new();
     for f in files {
-        let path = out_dir.join(&f.path);
-        let same = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file())
-            && std::fs::read(&path).is_ok_and(|old| old == f.bytes);
-        if same {
-            report.unchanged += 1;
-            continue;
+        if let Some(parent) = Path::new(&f.path).parent().filter(|p| !p.as_os_str().is_empty())
+            && made.insert(parent)
+        {
+            std::fs::create_dir_all(out_dir.join(parent))?;
         }
-        write_atomic(&path, &f.bytes)?;
-        report.written += 1;
+    }
+    let outcomes: Vec<io::Result<bool>> = files
+        .par_iter()
+        .zip(&absent)
+        .map(|(f, &absent)| {
+            let path = out_dir.join(&f.path);
+            let same = !absent
+                && std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file())
+                && std::fs::read(&path).is_ok_and(|old| old == f.bytes);
+            if same {
+                return Ok(false);
+            }
+            // A temporary file can be left only in a folder that existed before this build.
+            write_file(&path, &f.bytes, !dirs.is_new(&f.path))?;
+            Ok(true)
+        })
+        .collect();
+    let mut report = EmitReport::default();
+    for outcome in outcomes {
+        if outcome? {
+            report.written += 1;
+        } else {
+            report.unchanged += 1;
+        }
     }
     for rel in &old {
-        if check_relative(rel).is_err() || check_no_links(out_dir, rel).is_err() {
+        if check_relative(rel).is_err() || dirs.check_no_links(out_dir, rel).is_err() {
             continue;
         }
         let path = out_dir.join(rel);
@@ -193,27 +220,54 @@ fn check_relative(path: &str) -> io::Result<()> {
     if ok { Ok(()) } else { Err(refuse(format!("refusing to write outside the output folder: {path}"))) }
 }
 
-/// Every folder between `out_dir` and `rel` that exists is a real folder, not a link (a
-/// link there could lead a write or a removal outside the output folder).
-fn check_no_links(out_dir: &Path, rel: &str) -> io::Result<()> {
-    let mut dir = out_dir.to_path_buf();
-    let mut parts = Path::new(rel).components().peekable();
-    while let Some(part) = parts.next() {
-        if parts.peek().is_none() {
-            break;
-        }
-        dir.push(part);
-        match std::fs::symlink_metadata(&dir) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-            Err(e) => return Err(e),
-            Ok(m) if m.is_dir() => {}
-            Ok(m) if m.file_type().is_symlink() => {
-                return Err(refuse(format!("refusing to write through the link {}", dir.display())));
+/// What this build found of the folders below the output folder: each is looked at once.
+#[derive(Default)]
+struct DirCache {
+    /// Folder (relative to the output folder) → whether it existed as a real folder; a
+    /// missing one (and all below it) is created by this build.
+    seen: std::collections::HashMap<PathBuf, bool>,
+}
+
+impl DirCache {
+    /// Every folder between `out_dir` and `rel` that exists is a real folder, not a link (a
+    /// link there could lead a write or a removal outside the output folder).
+    fn check_no_links(&mut self, out_dir: &Path, rel: &str) -> io::Result<()> {
+        let mut dir = PathBuf::new();
+        let mut parts = Path::new(rel).components().peekable();
+        while let Some(part) = parts.next() {
+            if parts.peek().is_none() {
+                break;
             }
-            Ok(_) => return Err(refuse(format!("refusing to replace {} with a folder", dir.display()))),
+            dir.push(part);
+            match self.seen.get(&dir) {
+                Some(true) => continue,
+                Some(false) => return Ok(()),
+                None => {}
+            }
+            let full = out_dir.join(&dir);
+            match std::fs::symlink_metadata(&full) {
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    self.seen.insert(dir, false);
+                    return Ok(());
+                }
+                Err(e) => return Err(e),
+                Ok(m) if m.is_dir() => {
+                    self.seen.insert(dir.clone(), true);
+                }
+                Ok(m) if m.file_type().is_symlink() => {
+                    return Err(refuse(format!("refusing to write through the link {}", full.display())));
+                }
+                Ok(_) => return Err(refuse(format!("refusing to replace {} with a folder", full.display()))),
+            }
         }
+        Ok(())
     }
-    Ok(())
+
+    /// Whether the folder of `rel` did not exist before this build (checked by
+    /// [`DirCache::check_no_links`]).
+    fn is_new(&self, rel: &str) -> bool {
+        Path::new(rel).ancestors().skip(1).any(|d| self.seen.get(d) == Some(&false))
+    }
 }
 
 fn tmp_path(path: &Path) -> PathBuf {
@@ -227,10 +281,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
     }
+    write_file(path, bytes, true)
+}
+
+/// [`write_atomic`] into a folder that exists; `stale_tmp`: a temporary file an interrupted
+/// build left may be there (not in a folder this build created).
+fn write_file(path: &Path, bytes: &[u8], stale_tmp: bool) -> io::Result<()> {
     let tmp = tmp_path(path);
-    match std::fs::remove_file(&tmp) {
-        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-        _ => {}
+    if stale_tmp {
+        match std::fs::remove_file(&tmp) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
     }
     let written = std::fs::OpenOptions::new()
         .write(true)

@@ -215,8 +215,16 @@ pub fn answers(data: &[u8]) -> usize {
 
 pub const ANSWERS: Bounds = Bounds { alloc_bytes: (2000, 1 << 20), allocs: (100, 10_000), output: (20, 10_000) };
 
-/// Warm the lazily built statics, so the first run is not charged for them.
+/// Warm the lazily built statics, so the first run is not charged for them, and keep the
+/// build's stages on this one thread (a fuzzing process uses one core; `-jobs` adds more).
 pub fn warm() {
-    LazyLock::force(&RULES);
-    LazyLock::force(&MANIFEST);
+    static WARM: LazyLock<()> = LazyLock::new(|| {
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(1).build_global();
+        LazyLock::force(&RULES);
+        LazyLock::force(&MANIFEST);
+        let _ = preflight::render::json::guide_schema();
+        let _ = preflight::render::sync::sync_schema();
+        let _ = preflight::render::site::Theme::embedded();
+    });
+    LazyLock::force(&WARM);
 }

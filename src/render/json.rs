@@ -35,11 +35,15 @@ pub fn to_json_with<T: Serialize>(value: &T, style: JsonStyle) -> String {
     s
 }
 
-/// The JSON Schema of the model JSON. Pretty: it is documentation, read by people.
+/// The JSON Schema of the model JSON. Pretty: it is documentation, read by people. Made
+/// once per process (every build writes it; making it costs more than a small page).
 pub fn guide_schema() -> String {
-    let mut schema = schemars::schema_for!(Guide);
-    schema.insert("$id".into(), "https://preflight.invalid/schema/guide.schema.json".into());
-    to_json_with(&schema, JsonStyle::Pretty)
+    static SCHEMA: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let mut schema = schemars::schema_for!(Guide);
+        schema.insert("$id".into(), "https://preflight.invalid/schema/guide.schema.json".into());
+        to_json_with(&schema, JsonStyle::Pretty)
+    });
+    SCHEMA.clone()
 }
 
 /// Where the JSON of a guide goes: `guides/<locale>/<rel>.json`.
@@ -109,27 +113,36 @@ pub fn outputs_linked(
     links: &IndexLinks,
     style: JsonStyle,
 ) -> Vec<OutputFile> {
-    let mut files = Vec::new();
-    let mut guides = Vec::new();
-    for c in compiled {
-        let Some(guide) = &c.guide else { continue };
-        let path = guide_path(&c.file.locale, &c.file.rel);
-        let mut marked = guide.clone();
-        let file = c.file.display();
-        marked.for_each_step_mut(&mut |step| {
-            step.sync = statuses.get(&(file.clone(), step.id.clone())).cloned();
-        });
-        files.push(OutputFile { path: path.clone(), bytes: to_json_with(&marked, style).into_bytes() });
-        guides.push(IndexEntry {
-            id: &guide.id,
-            locale: &guide.locale,
-            source: &guide.file,
-            json: path,
-            title: &guide.title_text,
-            steps: guide.steps().len(),
-            links: links.get(&file),
-        });
-    }
+    use rayon::prelude::*;
+    // Each guide's JSON on the build's threads, collected in guide order.
+    let mut files: Vec<OutputFile> = compiled
+        .par_iter()
+        .filter_map(|c| {
+            let guide = c.guide.as_ref()?;
+            let mut marked = guide.clone();
+            let file = c.file.display();
+            marked.for_each_step_mut(&mut |step| {
+                step.sync = statuses.get(&(file.clone(), step.id.clone())).cloned();
+            });
+            let path = guide_path(&c.file.locale, &c.file.rel);
+            Some(OutputFile { path, bytes: to_json_with(&marked, style).into_bytes() })
+        })
+        .collect();
+    let guides: Vec<IndexEntry> = compiled
+        .iter()
+        .filter_map(|c| {
+            let guide = c.guide.as_ref()?;
+            Some(IndexEntry {
+                id: &guide.id,
+                locale: &guide.locale,
+                source: &guide.file,
+                json: guide_path(&c.file.locale, &c.file.rel),
+                title: &guide.title_text,
+                steps: guide.steps().len(),
+                links: links.get(&c.file.display()),
+            })
+        })
+        .collect();
     let index = Index { schema_version: crate::model::SCHEMA_VERSION, index_version: INDEX_VERSION, guides };
     files.push(OutputFile { path: "index.json".into(), bytes: to_json_with(&index, style).into_bytes() });
     files.push(OutputFile { path: "schema/guide.schema.json".into(), bytes: guide_schema().into_bytes() });

@@ -156,10 +156,14 @@ pub fn pairing_summary(report: &SyncReport) -> String {
     format!("pairs: {paired}{methods}; pages without a counterpart: {lone_en} source, {lone_zh} translated")
 }
 
+/// The JSON Schema of `sync.json`, made once per process.
 pub fn sync_schema() -> String {
-    let mut schema = schemars::schema_for!(SyncReport);
-    schema.insert("$id".into(), "https://preflight.invalid/schema/sync.schema.json".into());
-    super::json::to_json(&schema)
+    static SCHEMA: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let mut schema = schemars::schema_for!(SyncReport);
+        schema.insert("$id".into(), "https://preflight.invalid/schema/sync.schema.json".into());
+        super::json::to_json(&schema)
+    });
+    SCHEMA.clone()
 }
 
 /// SARIF 2.1.0: one result per finding, with both files as locations.

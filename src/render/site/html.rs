@@ -202,6 +202,9 @@ pub struct SyncMark {
     pub findings: Vec<String>,
 }
 
+/// Stands for a fragment's body while its template renders (see [`PageRenderer::around`]).
+const BODY_MARK: &str = "<!--preflight:body-->";
+
 #[derive(Serialize)]
 struct StepView<'a> {
     ui: &'a Ui,
@@ -210,7 +213,8 @@ struct StepView<'a> {
     number: u32,
     depth: usize,
     command_html: String,
-    body_html: String,
+    /// [`BODY_MARK`]: the body is written in its place (see [`PageRenderer::around`]).
+    body_html: &'static str,
     checks: &'a [CheckView],
     sync: Option<SyncMark>,
     counterpart: Option<String>,
@@ -222,7 +226,8 @@ struct NoteView<'a> {
     kind: &'static str,
     label: &'a str,
     original: &'a str,
-    body_html: String,
+    /// [`BODY_MARK`], as in [`StepView`].
+    body_html: &'static str,
 }
 
 #[derive(Serialize)]
@@ -317,15 +322,15 @@ impl<'a> PageRenderer<'a> {
                 self.list(if *ordered { "ol" } else { "ul" }, &attrs, items, out)?
             }
             Block::Note(note) => {
-                let body_html = self.blocks(&note.blocks)?;
                 let view = NoteView {
                     ui: self.ui,
                     kind: note.kind.as_str(),
                     label: note_label(self.ui, note.kind),
                     original: &note.label,
-                    body_html,
+                    body_html: BODY_MARK,
                 };
-                out.push_str(&self.theme.render("fragments/note.html", &view)?);
+                let html = self.theme.render("fragments/note.html", &view)?;
+                self.around(&html, &note.blocks, out)?;
             }
             Block::Result { content, .. } => {
                 out.push_str("<div class=\"pf-result\">\n<p class=\"pf-result-label\">");
@@ -396,7 +401,6 @@ impl<'a> PageRenderer<'a> {
         let mark = sync.as_ref().and_then(|s| self.mark(s));
         self.steps.push((id.clone(), step.command_text.clone(), mark.as_ref().map(|m| m.status)));
         let command_html = self.inlines(&step.command);
-        let body_html = self.blocks(&step.body)?;
         let checks = self.checks.get(&step_id).map(Vec::as_slice).filter(|_| self.checklist).unwrap_or(NO_CHECKS);
         let counterpart =
             sync.as_ref().and_then(|s| s.counterpart.as_ref()).map(|c| html_id(&c.to_string())).filter(|c| *c != id);
@@ -407,12 +411,28 @@ impl<'a> PageRenderer<'a> {
             id,
             number: step.number,
             command_html,
-            body_html,
+            body_html: BODY_MARK,
             checks,
             counterpart,
             sync: mark,
         };
-        out.push_str(&self.theme.render("fragments/step.html", &view)?);
+        let html = self.theme.render("fragments/step.html", &view)?;
+        self.around(&html, &step.body, out)
+    }
+
+    /// Write a fragment rendered with [`BODY_MARK`] in place of its body, with `blocks`
+    /// rendered straight into `out` where the mark is: a step's or note's body is written
+    /// once, not copied through the template of every step or note around it (which made
+    /// the time and memory of a page grow with its depth times its size).
+    fn around(&mut self, html: &str, blocks: &[Block], out: &mut String) -> Result<(), ThemeError> {
+        // The body is the fragment's last field, and nothing before it can hold the mark
+        // (escaped text has no `<`, sanitized HTML no comment): the last match is the mark.
+        let (head, tail) = html.rsplit_once(BODY_MARK).unwrap_or((html, ""));
+        out.push_str(head);
+        for block in blocks {
+            self.block(block, out)?;
+        }
+        out.push_str(tail);
         Ok(())
     }
 

@@ -23,6 +23,7 @@ pub mod theme;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 pub use html::{esc, html_id, safe_href, sanitize};
@@ -590,24 +591,39 @@ pub fn outputs(
         }
         navs.insert(locale.to_string(), nav);
     }
-    for (i, spec) in specs.iter().enumerate() {
-        let guide = spec.guide.guide.as_ref().expect("specs hold parsed guides");
-        let site = Site { theme, site_title: &config.title, map: &map, navs: &navs };
-        let html = if spec.real {
-            let manifest = by_guide.get(guide.id.as_str()).copied();
-            let checks = check_views(manifest, &spec.locale, theme.ui(&spec.locale)?);
-            let linker = Linker { map: &map, page: i, broken: RefCell::new(Vec::new()) };
-            let pager = match position.get(&i) {
-                Some((l, n)) => pager(&site, i, &navs[l].order, *n),
-                None => Pager::default(),
+    // Pages on the build's threads; their search entries and diagnostics are then taken in
+    // page order, so the output does not depend on the number of threads.
+    let site = Site { theme, site_title: &config.title, map: &map, navs: &navs };
+    let pages: Vec<Result<PageOutput, ThemeError>> = specs
+        .par_iter()
+        .enumerate()
+        .map(|(i, spec)| {
+            let guide = spec.guide.guide.as_ref().expect("specs hold parsed guides");
+            let mut out = PageOutput::default();
+            out.html = if spec.real {
+                let manifest = by_guide.get(guide.id.as_str()).copied();
+                let checks = check_views(manifest, &spec.locale, theme.ui(&spec.locale)?);
+                let linker = Linker { map: &map, page: i, broken: RefCell::new(Vec::new()) };
+                let pager = match position.get(&i) {
+                    Some((l, n)) => pager(&site, i, &navs[l].order, *n),
+                    None => Pager::default(),
+                };
+                let html = guide_page(&site, i, guide, statuses, &checks, &linker, pager, &mut out.search)?;
+                out.diagnostics = linker.broken.into_inner();
+                html
+            } else {
+                missing_page(&site, i, guide)?
             };
-            let html = guide_page(&site, i, guide, statuses, &checks, &linker, pager, &mut index)?;
-            diagnostics.extend(linker.broken.into_inner());
-            html
-        } else {
-            missing_page(&site, i, guide)?
-        };
-        files.push(OutputFile { path: format!("{SITE_DIR}/{}", urls[i]), bytes: html.into_bytes() });
+            Ok(out)
+        })
+        .collect();
+    for (i, page) in pages.into_iter().enumerate() {
+        let page = page?;
+        for (entry, text) in page.search {
+            index.add(entry, &text);
+        }
+        diagnostics.extend(page.diagnostics);
+        files.push(OutputFile { path: format!("{SITE_DIR}/{}", urls[i]), bytes: page.html.into_bytes() });
     }
     for locale in &locales {
         let ui = theme.ui(locale)?;
@@ -677,6 +693,15 @@ pub fn outputs(
     files.sort_by(|a, b| a.path.cmp(&b.path));
     diagnostics.sort_by(|a, b| (&a.file, a.span.line, a.span.column).cmp(&(&b.file, b.span.line, b.span.column)));
     Ok((files, diagnostics))
+}
+
+/// One page of the site as rendered on its own: its HTML, its search entries (with the text
+/// they are found by) and the broken links it holds.
+#[derive(Default)]
+struct PageOutput {
+    html: String,
+    search: Vec<(Entry, String)>,
+    diagnostics: Vec<Diagnostic>,
 }
 
 /// What every page renderer needs of the whole site.
@@ -789,7 +814,7 @@ fn guide_page(
     checks: &BTreeMap<String, Vec<CheckView>>,
     linker: &Linker,
     pager: Pager,
-    index: &mut SearchIndex,
+    index: &mut Vec<(Entry, String)>,
 ) -> Result<String, ThemeError> {
     let spec = &site.map.specs[i];
     let theme = site.theme;
@@ -869,7 +894,7 @@ fn guide_page(
             }
         }
     }
-    index.add(
+    index.push((
         Entry {
             l: spec.locale.clone(),
             u: page_url.clone(),
@@ -878,22 +903,23 @@ fn guide_page(
             p: path.clone(),
             s: search::snippet(&first_text),
         },
-        &page_text,
-    );
+        page_text,
+    ));
     for step in guide.steps() {
         let mut text = String::new();
         blocks_text(&step.body, false, &mut text);
-        index.add(
+        let s = search::snippet(&text);
+        index.push((
             Entry {
                 l: spec.locale.clone(),
                 u: format!("{page_url}#{}", encode(&html_id(&step.id.to_string()))),
                 t: step.command_text.clone(),
                 g: guide.title_text.clone(),
                 p: path.clone(),
-                s: search::snippet(&text),
+                s,
             },
-            &text,
-        );
+            text,
+        ));
     }
     let banner = match &other {
         Some(o) if spec.other_real && !spec.findings.is_empty() => {
