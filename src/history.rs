@@ -188,7 +188,7 @@ pub fn attach(compiled: &mut [Compiled]) -> Result<Summary, String> {
             let version = Version {
                 commit: commit.clone(),
                 time: *time,
-                date: crate::baseline::civil_date(*time),
+                date: crate::sync::baseline::civil_date(*time),
                 summary: summary.clone(),
                 skip: *skip,
                 snapshot: snapshot.clone(),

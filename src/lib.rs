@@ -4,7 +4,6 @@
 //! [`parse`] reads Markdown into the [`model`] → [`render`] turns models into output
 //! files → [`emit`] writes them atomically. See ARCHITECTURE.md.
 
-pub mod baseline;
 pub mod build;
 pub mod diag;
 pub mod emit;

@@ -81,10 +81,6 @@ pub enum Lang {
 }
 
 impl Lang {
-    pub fn tag(self) -> &'static str {
-        self.lang().tag()
-    }
-
     /// The library's language of a manifest's texts.
     pub fn lang(self) -> preflight::manifest::Lang {
         match self {

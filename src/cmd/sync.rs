@@ -1,12 +1,13 @@
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
+use preflight::history;
 use preflight::pairfile;
 use preflight::pairs::{GuidePair, PairedBy};
 use preflight::project::{self, Compiled, SourceFile};
 use preflight::render;
 use preflight::sync;
-use preflight::{baseline, history};
+use preflight::sync::baseline;
 
 use super::CmdResult;
 
@@ -124,12 +125,12 @@ pub fn run(args: Args) -> CmdResult {
 /// Today's date (UTC), for waiver expiry: `PREFLIGHT_TODAY` if set (tests), else the clock.
 fn today() -> String {
     if let Ok(day) = std::env::var("PREFLIGHT_TODAY")
-        && preflight::baseline::is_date(&day)
+        && preflight::sync::baseline::is_date(&day)
     {
         return day;
     }
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    preflight::baseline::civil_date(i64::try_from(secs).unwrap_or(0))
+    preflight::sync::baseline::civil_date(i64::try_from(secs).unwrap_or(0))
 }
 
 fn read_baseline(path: &Path) -> Result<Vec<baseline::Entry>, Box<dyn std::error::Error>> {

@@ -2,8 +2,8 @@
 
 use serde_json::json;
 
-use crate::baseline::BaselineState;
 use crate::diag::Severity;
+use crate::sync::baseline::BaselineState;
 use crate::sync::{CODES, Finding, HISTORY_CODES, Location, SyncReport};
 
 /// The codes of sync and of its history pass, in the order SARIF lists its rules.
@@ -95,7 +95,7 @@ pub fn github_property(text: &str) -> String {
 
 /// After the findings that count: one line per finding the baseline accepts, then the
 /// entries that match nothing any more, then the counts.
-pub fn baseline_summary(report: &SyncReport, base: &str, outcome: &crate::baseline::Outcome) -> String {
+pub fn baseline_summary(report: &SyncReport, base: &str, outcome: &crate::sync::baseline::Outcome) -> String {
     let mut out = String::new();
     let quiet: Vec<&Finding> =
         report.pairs.iter().flat_map(|p| &p.findings).filter(|f| f.baseline.is_some_and(|b| !b.counts())).collect();

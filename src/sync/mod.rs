@@ -9,6 +9,7 @@
 //! position), so reports are byte-identical across runs.
 
 pub mod align;
+pub mod baseline;
 mod compare;
 pub mod content;
 pub mod stale;
@@ -91,7 +92,7 @@ pub struct Finding {
     pub step: Option<StepId>,
     /// Set when a baseline was applied (`sync --baseline`): whether the finding counts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub baseline: Option<crate::baseline::BaselineState>,
+    pub baseline: Option<crate::sync::baseline::BaselineState>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -131,7 +132,7 @@ pub struct SyncReport {
     pub history: Option<String>,
     /// Baseline entries that match no finding any more (`sync --baseline`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub removable: Vec<crate::baseline::Entry>,
+    pub removable: Vec<crate::sync::baseline::Entry>,
 }
 
 pub use crate::model::{StepSync, SyncStatus};
