@@ -57,6 +57,7 @@
   // ---- export: the progress as the results JSON of `preflight run`
   var article = $('article.pf-guide');
   function results() {
+    var guide = article.getAttribute('data-guide');
     var checks = [];
     ticks.forEach(function (c) {
       var step = c.closest('li.pf-step');
@@ -65,22 +66,28 @@
       var own = $$(':scope > .pf-checks .pf-check', step);
       var title = $('.pf-command', step).textContent.replace(/\s+/g, ' ').trim();
       if (own.length === 0) {
-        checks.push({ id: c.getAttribute('data-step'), kind: 'manual', title: title, required: true, state: state, message: message, duration_ms: 0 });
+        checks.push({ guide: guide, id: c.getAttribute('data-step'), kind: 'manual', title: title, required: true, state: state, message: message, duration_ms: 0 });
       }
       own.forEach(function (el) {
-        checks.push({ id: el.getAttribute('data-check'), kind: el.getAttribute('data-kind'), title: el.getAttribute('data-title'), required: true, state: state, message: message, duration_ms: 0 });
+        checks.push({ guide: guide, id: el.getAttribute('data-check'), kind: el.getAttribute('data-kind'), title: el.getAttribute('data-title'), required: true, state: state, message: message, duration_ms: 0 });
       });
     });
     var counts = { total: checks.length, pass: 0, fail: 0, error: 0, timeout: 0, skipped: 0, not_reviewed: 0 };
     checks.forEach(function (c) { counts[c.state] += 1; });
+    var exitCode = counts.pass === counts.total ? 0 : 1;
+    // Results version 2, as `preflight run` writes them for one manifest.
     return {
-      results_version: 1,
-      manifest: article.getAttribute('data-manifest'),
-      guide: article.getAttribute('data-guide'),
-      title: article.getAttribute('data-title'),
+      results_version: 2,
       lang: body.getAttribute('data-lang'),
-      exit_code: counts.pass === counts.total ? 0 : 1,
+      exit_code: exitCode,
       counts: counts,
+      guides: [{
+        guide: guide,
+        manifest: article.getAttribute('data-manifest'),
+        title: article.getAttribute('data-title'),
+        exit_code: exitCode,
+        counts: counts
+      }],
       checks: checks
     };
   }
@@ -91,7 +98,7 @@
       var blob = new Blob([JSON.stringify(data, null, 2) + '\n'], { type: 'application/json' });
       var a = document.createElement('a');
       a.href = URL.createObjectURL(blob);
-      a.download = data.guide + '.results.json';
+      a.download = data.guides[0].guide + '.results.json';
       document.body.appendChild(a);
       a.click();
       a.remove();
@@ -135,8 +142,10 @@
       if (s === 'pass') { n.pass += 1; } else if (s === 'fail') { n.fail += 1; } else { n.other += 1; }
     });
     var message = t('loaded', n);
-    if (article && data.guide !== article.getAttribute('data-guide')) {
-      message += ' ' + t('other-guide', { guide: String(data.guide) });
+    // Version 2 lists its guides; version 1 named one.
+    var guides = Array.isArray(data.guides) ? data.guides.map(function (g) { return g && g.guide; }) : [data.guide];
+    if (article && guides.indexOf(article.getAttribute('data-guide')) < 0) {
+      message += ' ' + t('other-guide', { guide: String(guides[0]) });
     }
     status.textContent = message;
   }

@@ -127,7 +127,7 @@ async function run(browser, docs, fx) {
   const states = ['pass', 'fail', 'error', 'timeout', 'skipped', 'not_reviewed'];
   check(exported.checks.every((c) => states.includes(c.state)), 'exported states are states of preflight run');
   check(exported.checks.filter((c) => c.state === 'pass').map((c) => c.id).join() === step, 'exactly the ticked step passes');
-  check(exported.guide === 'task_emr_prepare_account' && exported.lang === 'zh-CN' && exported.counts.pass === 1, 'export names guide, language and counts');
+  check(exported.results_version === 2 && exported.guides.length === 1 && exported.guides[0].guide === 'task_emr_prepare_account' && exported.checks.every((c) => c.guide === 'task_emr_prepare_account') && exported.lang === 'zh-CN' && exported.counts.pass === 1, 'export names guide, language and counts');
   await page.click('#pf-reset');
   check(await progress() === 0 && !(await page.isChecked(`[id="tick-${step}"]`)), 'reset clears the page');
 
