@@ -14,7 +14,8 @@ const Ajv = require('ajv');
 const schema = require('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
 
 const root = resolve(new URL('../..', import.meta.url).pathname);
-const preflight = process.env.PREFLIGHT || join(root, 'target/release/preflight');
+// Resolved against the repository root: the commands run inside a temporary repository.
+const preflight = resolve(root, process.env.PREFLIGHT || 'target/release/preflight');
 let failures = 0;
 let passes = 0;
 function check(ok, what) {
@@ -50,7 +51,7 @@ for (const args of [['sync', '--format', 'sarif'], ['sync', '--format', 'sarif',
   const r = spawnSync(preflight, args, { cwd: repo, encoding: 'utf8' });
   let log = null;
   try { log = JSON.parse(r.stdout); } catch (e) { /* reported below */ }
-  check(log !== null && r.status === 1, `${args.join(' ')}: a SARIF log, exit 1 (got ${r.status})`);
+  check(log !== null && r.status === 1, `${args.join(' ')}: a SARIF log, exit 1 (got ${r.status}${r.error ? `: ${r.error.message}` : ''})`);
   if (!log) continue;
   const ok = validate(log);
   check(ok, `${args.join(' ')}: valid against the SARIF 2.1.0 schema${ok ? '' : `: ${ajv.errorsText(validate.errors)}`}`);
