@@ -374,21 +374,12 @@ pub fn run(manifests: &[Loaded], options: &Options, observer: &mut dyn Observer)
     })
 }
 
-/// Seconds since 1970 as `YYYY-MM-DDTHH:MM:SSZ` (UTC; days to civil date after
-/// Howard Hinnant's algorithm).
+/// Seconds since 1970 as `YYYY-MM-DDTHH:MM:SSZ` (UTC), the date from
+/// [`crate::sync::baseline::civil_date`].
 pub fn rfc3339(secs: u64) -> String {
-    let days = (secs / 86_400) as i64;
     let rem = secs % 86_400;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    let date = crate::sync::baseline::civil_date(i64::try_from(secs).unwrap_or(i64::MAX));
+    format!("{date}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
 fn exit_code(results: &[CheckResult]) -> u8 {
