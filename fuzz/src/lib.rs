@@ -189,7 +189,7 @@ pub fn manifest(data: &[u8]) -> usize {
         Ok(m) => {
             let masker = preflight::run::mask::Masker::default();
             let mut n = preflight::manifest::to_toml(&m).len();
-            for lang in ["en-US", "zh-CN"] {
+            for lang in [preflight::manifest::Lang::En, preflight::manifest::Lang::Zh] {
                 n += preflight::term::visible(&masker.mask(&preflight::manifest::task_list(&m, lang))).len();
             }
             for c in &m.checks {
